@@ -1,0 +1,68 @@
+package dev.parley.node;
+
+import dev.parley.common.Servers;
+import dev.parley.common.Settings;
+import dev.parley.contract.Addresses;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The management endpoint every node has, whatever its profile: {@code /health}, {@code /ready} and
+ * {@code /metrics} on the management port. It also answers {@link Addresses#NODE_READY} and
+ * {@link Addresses#NODE_METRICS} locally, so the HTTP verticle can serve the same on the API port.
+ */
+final class ManagementVerticle extends VerticleBase {
+
+  static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final Settings settings;
+  private final ClusterManager clusterManager;
+  private final PrometheusMeterRegistry registry;
+  private final BooleanSupplier deploymentsComplete;
+  private final Map<String, Integer> deployed;
+  private Readiness readiness;
+
+  ManagementVerticle(Settings settings, ClusterManager clusterManager, PrometheusMeterRegistry registry,
+      BooleanSupplier deploymentsComplete, Map<String, Integer> deployed) {
+    this.settings = settings;
+    this.clusterManager = clusterManager;
+    this.registry = registry;
+    this.deploymentsComplete = deploymentsComplete;
+    this.deployed = deployed;
+  }
+
+  @Override
+  public Future<?> start() {
+    readiness = new Readiness(vertx, clusterManager, deploymentsComplete, deployed,
+        settings.integer("management.checkTimeoutMs", 2000));
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/ready").handler(this::ready);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("content-type", PROMETHEUS_CONTENT_TYPE)
+        .end(registry.scrape()));
+
+    Future<?> readyConsumer = vertx.eventBus().<Void>localConsumer(Addresses.NODE_READY,
+        request -> readiness.report().onSuccess(request::reply)).completion();
+    Future<?> metricsConsumer = vertx.eventBus().<Void>localConsumer(Addresses.NODE_METRICS,
+        request -> request.reply(registry.scrape())).completion();
+
+    Future<HttpServer> server = Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "management");
+    return Future.all(readyConsumer, metricsConsumer, server);
+  }
+
+  private void ready(RoutingContext ctx) {
+    readiness.report().onSuccess(report -> ctx.response()
+        .setStatusCode(report.getBoolean("ready") ? 200 : 503)
+        .putHeader("content-type", "application/json")
+        .end(report.encode()));
+  }
+}

@@ -1,0 +1,179 @@
+package dev.parley.node;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.FileSystemXmlConfig;
+import com.hazelcast.config.JoinConfig;
+import dev.parley.common.ConfigException;
+import dev.parley.common.Settings;
+import dev.parley.contract.Codecs;
+import dev.parley.node.NodeConfig.Deployment;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.FileNotFoundException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Parley node: a clustered Vert.x (Hazelcast), the management endpoint, and the verticles its
+ * profile names, deployed in the profile's order.
+ */
+final class Node {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final NodeConfig config;
+  private final Vertx vertx;
+  private final HazelcastClusterManager clusterManager;
+  private final Map<String, Integer> deployed = new LinkedHashMap<>();
+  private final List<String> deploymentIds = new ArrayList<>();
+
+  private Node(NodeConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.config = config;
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+  }
+
+  /** Joins the cluster and deploys everything; on any failure the half-started node is closed again. */
+  static Future<Node> start(NodeConfig config) {
+    long startedAt = System.nanoTime();
+    HazelcastClusterManager clusterManager;
+    try {
+      clusterManager = new HazelcastClusterManager(hazelcastConfig(config));
+    } catch (ConfigException bad) {
+      return Future.failedFuture(bad);
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Settings settings = Settings.of(config.config());
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    // The event bus's own TCP transport binds where Hazelcast does; its port is picked by the OS.
+    options.getEventBusOptions().setHost(settings.string("cluster.host")).setPort(0);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(clusterManager)
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .buildClustered()
+        .compose(vertx -> {
+          Codecs.registerAll(vertx);
+          Node node = new Node(config, vertx, clusterManager);
+          return node.deployAll(registry)
+              .map(node)
+              .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+        })
+        .onSuccess(node -> LOG.info("node '{}' ready to serve: {} in {} ms, cluster of {}",
+            settings.string("node.name"), node.deployed, (System.nanoTime() - startedAt) / 1_000_000,
+            clusterManager.getNodes().size()));
+  }
+
+  private Future<Void> deployAll(PrometheusMeterRegistry registry) {
+    ManagementVerticle management = new ManagementVerticle(
+        Settings.of(config.config()), clusterManager, registry, this::deploymentsComplete, deployed);
+    Future<Void> chain = vertx.deployVerticle(management).mapEmpty();
+    for (Deployment deployment : config.deployments()) {
+      chain = chain.compose(previous -> deploy(deployment));
+    }
+    return chain.onSuccess(done -> deployed.forEach((name, instances) ->
+        Gauge.builder("parley_node_verticle_instances", () -> deployed.getOrDefault(name, 0))
+            .description("Verticle instances this node deployed from its profile")
+            .tag("verticle", name)
+            .register(registry)));
+  }
+
+  private Future<Void> deploy(Deployment deployment) {
+    DeploymentOptions options = new DeploymentOptions()
+        .setInstances(deployment.instances())
+        .setConfig(deployment.config());
+    return vertx.deployVerticle(deployment.className(), options)
+        .recover(failure -> Future.failedFuture(new DeploymentFailure(deployment.verticle(), failure)))
+        .map(id -> {
+          deploymentIds.add(id);
+          deployed.merge(deployment.verticle(), deployment.instances(), Integer::sum);
+          LOG.info("deployed verticle '{}' x{}", deployment.verticle(), deployment.instances());
+          return null;
+        });
+  }
+
+  private boolean deploymentsComplete() {
+    return deploymentIds.size() == config.deployments().size();
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** Verticle name -> instances deployed, in deployment order. */
+  Map<String, Integer> deployed() {
+    return Map.copyOf(deployed);
+  }
+
+  /** Undeploys the profile's verticles in reverse order (front doors first), then leaves the cluster. */
+  Future<Void> stop() {
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = deploymentIds.size() - 1; i >= 0; i--) {
+      String id = deploymentIds.get(i);
+      chain = chain.eventually(() -> vertx.undeploy(id));
+    }
+    return chain.eventually(vertx::close);
+  }
+
+  static Config hazelcastConfig(NodeConfig node) {
+    Settings settings = Settings.of(node.config());
+    Config config = loadHazelcastFile(node, settings);
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.local.localAddress", settings.string("cluster.host"));
+    config.getNetworkConfig().setPort(settings.port("cluster.port")).setPortAutoIncrement(true);
+    JoinConfig join = config.getNetworkConfig().getJoin();
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getMulticastConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(settings.strings("cluster.members"));
+    return config;
+  }
+
+  private static Config loadHazelcastFile(NodeConfig node, Settings settings) {
+    String file = settings.string("cluster.configFile", null);
+    if (file == null) {
+      return ConfigUtil.loadConfig();
+    }
+    Path path = node.confDir().resolve(file);
+    try {
+      return new FileSystemXmlConfig(path.toFile());
+    } catch (FileNotFoundException missing) {
+      throw new ConfigException("key 'cluster.configFile': no such file " + path);
+    } catch (RuntimeException invalid) {
+      throw new ConfigException("key 'cluster.configFile': invalid Hazelcast config " + path + " ("
+          + invalid.getMessage() + ")");
+    }
+  }
+
+  /** A verticle that did not start; its message says which one and why, in one line. */
+  static final class DeploymentFailure extends RuntimeException {
+
+    DeploymentFailure(String verticle, Throwable cause) {
+      super("verticle '" + verticle + "' failed to start: " + describe(cause), cause, false, false);
+    }
+
+    private static String describe(Throwable cause) {
+      if (cause instanceof ClassNotFoundException) {
+        return "its module is not in this build";
+      }
+      String message = cause.getMessage();
+      return message == null ? cause.getClass().getSimpleName() : message;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.parley.persistence;
+
+import dev.parley.common.Settings;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code mysql} config section, and the bounded connection pool built from it. */
+record MysqlConfig(String host, int port, String user, String password, String database, int poolSize,
+    int maxWaitQueue, int connectTimeoutMs) {
+
+  static MysqlConfig from(Settings settings) {
+    return new MysqlConfig(
+        settings.string("mysql.host"),
+        settings.port("mysql.port"),
+        settings.string("mysql.user"),
+        settings.string("mysql.password", ""),
+        settings.string("mysql.database"),
+        settings.integer("mysql.poolSize", 8),
+        settings.integer("mysql.maxWaitQueue", 1024),
+        settings.integer("mysql.connectTimeoutMs", 5000));
+  }
+
+  MySQLConnectOptions connectOptions(String databaseName) {
+    MySQLConnectOptions options = new MySQLConnectOptions()
+        .setHost(host)
+        .setPort(port)
+        .setUser(user)
+        .setPassword(password)
+        .setCharset("utf8mb4")
+        .setCollation("utf8mb4_unicode_ci");
+    return databaseName == null ? options : options.setDatabase(databaseName);
+  }
+
+  /** A pool on the configured database; waiting for a connection is bounded in count and time. */
+  Pool pool(Vertx vertx, String databaseName, int size) {
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(size)
+        .setMaxWaitQueueSize(maxWaitQueue)
+        .setConnectionTimeout(connectTimeoutMs)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
+    return MySQLBuilder.pool()
+        .with(pool)
+        .with(new NetClientOptions().setConnectTimeout(connectTimeoutMs))
+        .connectingTo(connectOptions(databaseName))
+        .using(vertx)
+        .build();
+  }
+}

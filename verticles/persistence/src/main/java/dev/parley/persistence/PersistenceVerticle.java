@@ -1,0 +1,61 @@
+package dev.parley.persistence;
+
+import dev.parley.common.HealthChecks;
+import dev.parley.common.Settings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns MySQL: the only verticle that opens a connection to it. Other verticles reach the data through the
+ * persistence addresses of the contract.
+ */
+public final class PersistenceVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PersistenceVerticle.class);
+  /** MySQL's "Unknown database" error. */
+  private static final int ER_BAD_DB_ERROR = 1049;
+
+  private Pool pool;
+  private MessageConsumer<JsonObject> healthCheck;
+
+  @Override
+  public Future<?> start() {
+    MysqlConfig mysql = MysqlConfig.from(Settings.of(config()));
+    pool = mysql.pool(vertx, mysql.database(), mysql.poolSize());
+    return ensureDatabase(mysql)
+        .compose(ready -> HealthChecks.register(vertx, "mysql", () -> pool.query("SELECT 1").execute()))
+        .onSuccess(registered -> {
+          healthCheck = registered;
+          LOG.info("persistence verticle started on mysql {}:{}/{}", mysql.host(), mysql.port(), mysql.database());
+        });
+  }
+
+  /** Creates the configured database on first start (each test run uses its own), then checks it answers. */
+  private Future<?> ensureDatabase(MysqlConfig mysql) {
+    return pool.query("SELECT 1").execute().recover(failure -> {
+      if (!(failure instanceof MySQLException error) || error.getErrorCode() != ER_BAD_DB_ERROR) {
+        return Future.failedFuture("mysql " + mysql.host() + ":" + mysql.port() + " is not usable: "
+            + failure.getMessage());
+      }
+      Pool server = mysql.pool(vertx, null, 1);
+      String create = "CREATE DATABASE IF NOT EXISTS `" + mysql.database().replace("`", "")
+          + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci";
+      return server.query(create).execute()
+          .eventually(server::close)
+          .compose(created -> pool.query("SELECT 1").execute());
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = healthCheck == null ? Future.succeededFuture()
+        : HealthChecks.unregister(vertx, healthCheck);
+    return unregistered.eventually(() -> pool.close());
+  }
+}
