@@ -4,6 +4,8 @@ import dev.parley.common.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -32,19 +34,24 @@ public final class Main {
       exit(2, "config error in " + profile + ": " + bad.getMessage());
       return;
     }
-    Node.start(config).onComplete(started -> {
-      if (started.failed()) {
-        Throwable cause = started.cause();
-        if (cause instanceof ConfigException bad) {
-          exit(2, "config error in " + profile + ": " + bad.getMessage());
-        } else {
-          exit(1, "node failed to start: " + cause.getMessage());
-        }
-        return;
+    // The main thread waits for the start, so a failed start exits from here and not from an event loop that
+    // is being shut down with the rest of the half-started node.
+    CompletableFuture<Node> started = new CompletableFuture<>();
+    Node.start(config).onComplete(started::complete, started::completeExceptionally);
+    Node node;
+    try {
+      node = started.join();
+    } catch (CompletionException failed) {
+      Throwable cause = failed.getCause();
+      Throwable configError = cause.getCause() instanceof ConfigException nested ? nested : cause;
+      if (configError instanceof ConfigException bad) {
+        exit(2, "config error in " + profile + ": " + bad.getMessage());
+      } else {
+        exit(1, "node failed to start: " + cause.getMessage());
       }
-      Node node = started.result();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "parley-shutdown"));
-    });
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "parley-shutdown"));
   }
 
   static Path profilePath(String[] args, Map<String, String> env) {

@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -62,21 +63,29 @@ final class Node {
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     // The event bus's own TCP transport binds where Hazelcast does; its port is picked by the OS.
     options.getEventBusOptions().setHost(settings.string("cluster.host")).setPort(0);
-    return Vertx.builder()
+    // Completed from whichever thread finishes the start, not through a context: on a failed start the
+    // node's own event loops are gone by the time the caller hears of it.
+    Promise<Node> started = Promise.promise();
+    Vertx.builder()
         .with(options)
         .withClusterManager(clusterManager)
         .withMetrics(new MicrometerMetricsFactory(registry))
         .buildClustered()
-        .compose(vertx -> {
+        .onFailure(started::fail)
+        .onSuccess(vertx -> {
           Codecs.registerAll(vertx);
           Node node = new Node(config, vertx, clusterManager);
-          return node.deployAll(registry)
-              .map(node)
-              .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
-        })
-        .onSuccess(node -> LOG.info("node '{}' ready to serve: {} in {} ms, cluster of {}",
-            settings.string("node.name"), node.deployed, (System.nanoTime() - startedAt) / 1_000_000,
-            clusterManager.getNodes().size()));
+          node.deployAll(registry).onComplete(deployed -> {
+            if (deployed.failed()) {
+              vertx.close().onComplete(closed -> started.fail(deployed.cause()));
+              return;
+            }
+            LOG.info("node '{}' ready to serve: {} in {} ms, cluster of {}", settings.string("node.name"),
+                node.deployed, (System.nanoTime() - startedAt) / 1_000_000, clusterManager.getNodes().size());
+            started.complete(node);
+          });
+        });
+    return started.future();
   }
 
   private Future<Void> deployAll(PrometheusMeterRegistry registry) {
@@ -133,6 +142,8 @@ final class Node {
   static Config hazelcastConfig(NodeConfig node) {
     Settings settings = Settings.of(node.config());
     Config config = loadHazelcastFile(node, settings);
+    // Nodes join only a cluster of the same name: tests and side-by-side installs pick their own.
+    config.setClusterName(settings.string("cluster.name"));
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
@@ -150,7 +161,7 @@ final class Node {
     if (file == null) {
       return ConfigUtil.loadConfig();
     }
-    Path path = node.confDir().resolve(file);
+    Path path = Path.of(file);
     try {
       return new FileSystemXmlConfig(path.toFile());
     } catch (FileNotFoundException missing) {

@@ -1,6 +1,7 @@
 package dev.parley.node;
 
 import dev.parley.common.ConfigException;
+import dev.parley.common.ConfigSources;
 import dev.parley.common.Settings;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -22,20 +23,19 @@ import java.util.Set;
  */
 record NodeConfig(Path source, JsonObject config, List<Deployment> deployments) {
 
-  static final String ENV_PREFIX = "PARLEY_";
-
   /** One line of a profile's {@code deploy} list. */
   record Deployment(String verticle, String className, int instances, JsonObject config) {
   }
 
   static NodeConfig load(Path profile, Map<String, String> env) {
     JsonObject merged = readWithParents(profile, new HashSet<>());
-    applyEnvironment(merged, "", env);
+    ConfigSources.applyEnvironment(merged, env);
     JsonArray deploy = merged.getJsonArray("deploy");
     merged.remove("deploy");
     merged.remove("extends");
     List<Deployment> deployments = parseDeployments(deploy, merged, env);
     Settings settings = Settings.of(merged);
+    settings.string("cluster.name");
     settings.string("cluster.host");
     settings.port("cluster.port");
     settings.strings("cluster.members");
@@ -43,12 +43,6 @@ record NodeConfig(Path source, JsonObject config, List<Deployment> deployments) 
     settings.port("management.port");
     settings.string("node.name");
     return new NodeConfig(profile, merged, deployments);
-  }
-
-  /** The directory relative paths in the configuration are resolved against. */
-  Path confDir() {
-    Path parent = source.toAbsolutePath().getParent();
-    return parent == null ? Path.of(".") : parent;
   }
 
   private static JsonObject readWithParents(Path file, Set<Path> seen) {
@@ -66,7 +60,7 @@ record NodeConfig(Path source, JsonObject config, List<Deployment> deployments) 
     }
     Path parentFile = normalized.getParent().resolve(parentName);
     JsonObject base = readWithParents(parentFile, seen);
-    return deepMerge(base, json);
+    return ConfigSources.deepMerge(base, json);
   }
 
   private static JsonObject read(Path file) {
@@ -79,63 +73,6 @@ record NodeConfig(Path source, JsonObject config, List<Deployment> deployments) 
     } catch (DecodeException malformed) {
       throw new ConfigException(file + ": malformed JSON (" + firstLine(malformed.getMessage()) + ")");
     }
-  }
-
-  /** Objects merge key by key; anything else in {@code top} replaces what {@code base} has. */
-  static JsonObject deepMerge(JsonObject base, JsonObject top) {
-    JsonObject result = base.copy();
-    for (Map.Entry<String, Object> entry : top) {
-      Object mine = result.getValue(entry.getKey());
-      if (mine instanceof JsonObject mineObject && entry.getValue() instanceof JsonObject theirs) {
-        result.put(entry.getKey(), deepMerge(mineObject, theirs));
-      } else {
-        result.put(entry.getKey(), entry.getValue() instanceof JsonObject o ? o.copy() : entry.getValue());
-      }
-    }
-    return result;
-  }
-
-  private static void applyEnvironment(JsonObject json, String path, Map<String, String> env) {
-    for (String key : new ArrayList<>(json.fieldNames())) {
-      String dotted = path.isEmpty() ? key : path + "." + key;
-      Object current = json.getValue(key);
-      if (current instanceof JsonObject nested) {
-        applyEnvironment(nested, dotted, env);
-        continue;
-      }
-      String variable = ENV_PREFIX + dotted.replace('.', '_').toUpperCase();
-      String value = env.get(variable);
-      if (value != null) {
-        json.put(key, convert(variable, value, current));
-      }
-    }
-  }
-
-  private static Object convert(String variable, String value, Object current) {
-    try {
-      if (current instanceof Integer || current instanceof Long) {
-        return Long.parseLong(value.trim());
-      }
-      if (current instanceof Number) {
-        return Double.parseDouble(value.trim());
-      }
-    } catch (NumberFormatException notANumber) {
-      throw new ConfigException("environment variable " + variable + " must be a number, not '" + value + "'");
-    }
-    if (current instanceof Boolean) {
-      if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-        throw new ConfigException("environment variable " + variable + " must be true or false");
-      }
-      return Boolean.parseBoolean(value);
-    }
-    if (current instanceof JsonArray) {
-      try {
-        return new JsonArray(value);
-      } catch (DecodeException notJson) {
-        throw new ConfigException("environment variable " + variable + " must be a JSON array");
-      }
-    }
-    return value;
   }
 
   private static List<Deployment> parseDeployments(JsonArray deploy, JsonObject global, Map<String, String> env) {
@@ -163,9 +100,9 @@ record NodeConfig(Path source, JsonObject config, List<Deployment> deployments) 
       String className = VerticleCatalog.className(name).orElseThrow(() -> new ConfigException(
           "unknown verticle '" + name + "' in " + where + " (known: " + VerticleCatalog.knownNames() + ")"));
       JsonObject own = entry.getJsonObject("config", new JsonObject());
-      JsonObject config = deepMerge(global, own);
+      JsonObject config = ConfigSources.deepMerge(global, own);
       // The environment wins over a profile's per-verticle config too.
-      applyEnvironment(config, "", env);
+      ConfigSources.applyEnvironment(config, env);
       config.put("verticle", new JsonObject().put("name", name).put("instances", instances));
       result.add(new Deployment(name, className, instances, config));
     }

@@ -1,0 +1,94 @@
+package dev.parley.common.testing;
+
+import dev.parley.common.ConfigSources;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The configuration tests run with: the project's own {@code conf/parley.json}, the machine's
+ * {@code PARLEY_*} environment (so CI can point at other servers), and per-run names. MariaDB, Redis and Kafka
+ * outlive a test run, so each run gets its own database, key prefix, topic prefix and cluster name.
+ */
+public final class TestConfig {
+
+  /** Unique per test JVM. */
+  public static final String RUN_ID = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+
+  private TestConfig() {
+  }
+
+  /** The directory holding {@code conf/parley.json}, found from the module directory Maven runs tests in. */
+  public static Path repoRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null) {
+      if (Files.isRegularFile(dir.resolve("conf/parley.json"))) {
+        return dir;
+      }
+      dir = dir.getParent();
+    }
+    throw new IllegalStateException("conf/parley.json not found above " + Path.of("").toAbsolutePath());
+  }
+
+  public static Path confDir() {
+    return repoRoot().resolve("conf");
+  }
+
+  /**
+   * The environment a test node sees: the real one plus this run's names and free ports. Tests that start
+   * nodes pass it to the launcher exactly as the shell would.
+   */
+  public static Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("PARLEY_CLUSTER_NAME", "parley-test-" + RUN_ID);
+    env.put("PARLEY_CLUSTER_CONFIGFILE", confDir().resolve("cluster.xml").toString());
+    env.put("PARLEY_MYSQL_DATABASE", databaseName());
+    env.put("PARLEY_REDIS_KEYPREFIX", "parley:test:" + RUN_ID + ":");
+    env.put("PARLEY_KAFKA_TOPICPREFIX", "parley-test-" + RUN_ID + ".");
+    env.put("PARLEY_SEARCH_INDEXPATH", tempDir("search-index").toString());
+    env.put("PARLEY_MANAGEMENT_PORT", String.valueOf(freePort()));
+    env.put("PARLEY_HTTP_PORT", String.valueOf(freePort()));
+    env.put("PARLEY_SOCKET_PORT", String.valueOf(freePort()));
+    return env;
+  }
+
+  /** {@code conf/parley.json} with {@link #environment()} applied: what a verticle under test is given. */
+  public static JsonObject config() {
+    return config(environment());
+  }
+
+  public static JsonObject config(Map<String, String> env) {
+    try {
+      JsonObject json = new JsonObject(Files.readString(confDir().resolve("parley.json")));
+      return ConfigSources.applyEnvironment(json, env);
+    } catch (IOException unreadable) {
+      throw new UncheckedIOException(unreadable);
+    }
+  }
+
+  public static String databaseName() {
+    return "parley_test_" + RUN_ID;
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException noPort) {
+      throw new UncheckedIOException(noPort);
+    }
+  }
+
+  public static Path tempDir(String purpose) {
+    try {
+      return Files.createTempDirectory("parley-" + purpose + "-");
+    } catch (IOException unwritable) {
+      throw new UncheckedIOException(unwritable);
+    }
+  }
+}
