@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns MySQL: the only verticle that opens a connection to it. Other verticles reach the data through the
- * persistence addresses of the contract.
+ * persistence addresses of the contract. Several instances, on one node or many, can run side by side: every
+ * invariant (unique names, per-room seq, membership at send time) is enforced by the database.
  */
 public final class PersistenceVerticle extends VerticleBase {
 
@@ -26,14 +27,22 @@ public final class PersistenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MysqlConfig mysql = MysqlConfig.from(Settings.of(config()));
+    Settings settings = Settings.of(config());
+    MysqlConfig mysql = MysqlConfig.from(settings);
     pool = mysql.pool(vertx, mysql.database(), mysql.poolSize());
     return ensureDatabase(mysql)
-        .compose(ready -> HealthChecks.register(vertx, "mysql", () -> pool.query("SELECT 1").execute()))
+        .compose(ready -> Migrations.apply(vertx, pool, mysql.database()))
+        .compose(migrated -> Future.all(registerStores(settings)))
+        .compose(stores -> HealthChecks.register(vertx, "mysql", () -> pool.query("SELECT 1").execute()))
         .onSuccess(registered -> {
           healthCheck = registered;
           LOG.info("persistence verticle started on mysql {}:{}/{}", mysql.host(), mysql.port(), mysql.database());
         });
+  }
+
+  /** The event-bus handlers of each store; each future completes when its consumers are registered. */
+  private java.util.List<Future<?>> registerStores(Settings settings) {
+    return java.util.List.of();
   }
 
   /** Creates the configured database on first start (each test run uses its own), then checks it answers. */
