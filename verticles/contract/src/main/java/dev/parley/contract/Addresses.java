@@ -25,8 +25,21 @@ public final class Addresses {
 
   // --- clustered services -----------------------------------------------------------------------------------
 
-  /** Persistence: store a chat message durably and assign its per-room seq. */
+  /** Persistence: store a chat message durably and assign its per-room seq. Body {@link SendMessage}. */
   public static final String PERSISTENCE_SEND = "parley.persistence.send";
+
+  // --- rooms and messages ---------------------------------------------------------------------------------
+  // Request/reply services take the operation in the ACTION header and the caller's user id in the body
+  // ("userId"), which always comes from the authenticated session.
+
+  /** Header naming the operation of a multi-operation service address. */
+  public static final String ACTION = "action";
+  /** Rooms verticle: room management and membership, with authorization by role. See {@link RoomActions}. */
+  public static final String ROOMS = "parley.rooms";
+  /** Persistence: the rooms tables (no authorization; the rooms verticle decides). */
+  public static final String PERSISTENCE_ROOMS = "parley.persistence.rooms";
+  /** Persistence: history, edits, deletes and read markers, authorized in SQL by membership and author. */
+  public static final String PERSISTENCE_MESSAGES = "parley.persistence.messages";
 
   // --- fan-out -------------------------------------------------------------------------------------------
 
@@ -39,4 +52,5 @@ public final class Addresses {
   public static String user(String userId) {
     return "chat.user." + userId;
   }
+
 }

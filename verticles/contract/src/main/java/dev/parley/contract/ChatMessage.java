@@ -4,7 +4,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A committed chat message as clients see it (CONTRACT.md "A message"). Ids travel as strings; {@code seq} is
- * the per-room sequence number assigned in the transaction that stored the message.
+ * the per-room sequence number assigned in the transaction that stored the message. A message's id is
+ * {@code "<roomId>-<seq>"}: unique everywhere and stable across shards.
  */
 public record ChatMessage(
     String id,
@@ -17,6 +18,10 @@ public record ChatMessage(
     Long replyTo,
     Long editedAt,
     boolean deleted) implements JsonShape {
+
+  public static String idOf(String roomId, long seq) {
+    return roomId + "-" + seq;
+  }
 
   @Override
   public JsonObject toJson() {

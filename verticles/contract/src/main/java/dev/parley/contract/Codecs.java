@@ -18,6 +18,7 @@ public final class Codecs {
     EventBus bus = vertx.eventBus();
     register(bus, ChatMessage.class, ChatMessage::fromJson);
     register(bus, SendMessage.class, SendMessage::fromJson);
+    register(bus, RoomEvent.class, RoomEvent::fromJson);
   }
 
   private static <T extends JsonShape> void register(EventBus bus, Class<T> type, Function<JsonObject, T> reader) {

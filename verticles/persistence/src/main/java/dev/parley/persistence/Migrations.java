@@ -34,7 +34,8 @@ final class Migrations {
 
   /** Every migration in order. A new one is a new file in resources/db and a new line here. */
   static final List<String> FILES = List.of(
-      "V001__accounts.sql");
+      "V001__accounts.sql",
+      "V002__rooms_messages.sql");
 
   private Migrations() {
   }

@@ -32,7 +32,9 @@ record MysqlConfig(String host, int port, String user, String password, String d
         .setUser(user)
         .setPassword(password)
         .setCharset("utf8mb4")
-        .setCollation("utf8mb4_unicode_ci");
+        .setCollation("utf8mb4_unicode_ci")
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(256);
     return databaseName == null ? options : options.setDatabase(databaseName);
   }
 

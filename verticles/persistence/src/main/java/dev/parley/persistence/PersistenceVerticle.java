@@ -1,6 +1,7 @@
 package dev.parley.persistence;
 
 import dev.parley.common.HealthChecks;
+import dev.parley.common.Meters;
 import dev.parley.common.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,7 +43,10 @@ public final class PersistenceVerticle extends VerticleBase {
 
   /** The event-bus handlers of each store; each future completes when its consumers are registered. */
   private java.util.List<Future<?>> registerStores(Settings settings) {
-    return java.util.List.of();
+    SendBatcher batcher = new SendBatcher(vertx, pool, SendConfig.from(settings), new BatchMetrics(Meters.registry()));
+    return java.util.List.of(
+        new RoomsStore(vertx, pool).register(),
+        new MessageStore(vertx, pool, SendConfig.from(settings), batcher).register());
   }
 
   /** Creates the configured database on first start (each test run uses its own), then checks it answers. */

@@ -3,33 +3,68 @@ package dev.parley.rooms;
 import dev.parley.common.HealthChecks;
 import dev.parley.common.RedisSupport;
 import dev.parley.common.Settings;
+import dev.parley.contract.Addresses;
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.ParleyException;
+import dev.parley.contract.RoomActions;
+import dev.parley.contract.RoomEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Owns room membership and authorization; caches membership in Redis (MySQL, behind persistence, is the truth). */
+/**
+ * Rooms and membership: decides who may do what (owner, admin, member; private rooms invisible to outsiders),
+ * has persistence store it, then announces the change — on the room's address for its members' sockets and on
+ * each affected user's address, so that user's open sockets start or stop following the room. Membership
+ * lookups for other verticles (sockets, search) are answered from a Redis cache over MySQL.
+ */
 public final class RoomsVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RoomsVerticle.class);
 
   private Redis redis;
+  private MembershipCache cache;
+  private DeliveryOptions toPersistence;
   private MessageConsumer<JsonObject> healthCheck;
+  private final Map<String, Function<JsonObject, Future<?>>> actions = Map.ofEntries(
+      Map.entry(RoomActions.CREATE, this::create),
+      Map.entry(RoomActions.DIRECT, this::direct),
+      Map.entry(RoomActions.LIST_MINE, request -> persistence(RoomActions.LIST_MINE, request)),
+      Map.entry(RoomActions.LIST_PUBLIC, request -> persistence(RoomActions.LIST_PUBLIC, request)),
+      Map.entry(RoomActions.GET, this::get),
+      Map.entry(RoomActions.UPDATE, this::update),
+      Map.entry(RoomActions.DELETE, this::delete),
+      Map.entry(RoomActions.JOIN, this::join),
+      Map.entry(RoomActions.LEAVE, this::leave),
+      Map.entry(RoomActions.MEMBERS, this::members),
+      Map.entry(RoomActions.ADD_MEMBER, this::addMember),
+      Map.entry(RoomActions.REMOVE_MEMBER, this::removeMember),
+      Map.entry(RoomActions.SET_ROLE, this::setRole),
+      Map.entry(RoomActions.MEMBERSHIP, this::membership),
+      Map.entry(RoomActions.USER_ROOMS, this::userRooms));
 
   @Override
   public Future<?> start() {
     Settings settings = Settings.of(config());
     redis = RedisSupport.client(vertx, settings);
     RedisAPI api = RedisAPI.api(redis);
-    return HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api))
-        .onSuccess(registered -> {
-          healthCheck = registered;
-          LOG.info("rooms verticle started");
-        });
+    cache = new MembershipCache(api, RedisSupport.keyPrefix(settings), settings.integer("rooms.cacheTtlSeconds", 300));
+    toPersistence = new DeliveryOptions().setSendTimeout(settings.integer("rooms.requestTimeoutMs", 10_000));
+    Future<Void> consumer = vertx.eventBus().<JsonObject>consumer(Addresses.ROOMS, this::dispatch).completion();
+    return Future.all(consumer, HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api))
+            .onSuccess(registered -> healthCheck = registered))
+        .onSuccess(started -> LOG.info("rooms verticle started"));
   }
 
   @Override
@@ -38,5 +73,276 @@ public final class RoomsVerticle extends VerticleBase {
       redis.close();
       return Future.succeededFuture();
     });
+  }
+
+  private void dispatch(Message<JsonObject> request) {
+    Function<JsonObject, Future<?>> action = actions.get(request.headers().get(Addresses.ACTION));
+    if (action == null || request.body() == null) {
+      new ParleyException(ErrorCode.BAD_REQUEST, "unknown operation").failReply(request);
+      return;
+    }
+    Future<?> result;
+    try {
+      result = action.apply(request.body());
+    } catch (RuntimeException invalid) {
+      result = Future.failedFuture(invalid);
+    }
+    result.onSuccess(request::reply).onFailure(failure -> ParleyException.fail(request, failure));
+  }
+
+  // --- operations ---------------------------------------------------------------------------------------
+
+  private Future<JsonObject> create(JsonObject request) {
+    String userId = request.getString("userId");
+    JsonObject room = new JsonObject()
+        .put("userId", userId)
+        .put("name", RoomRules.name(request.getValue("name"), true))
+        .put("visibility", RoomRules.visibility(request.getValue("visibility"), "private"))
+        .put("members", memberIds(request.getValue("members")));
+    return this.<JsonObject>persistence(RoomActions.CREATE, room).compose(created -> {
+      String roomId = created.getString("id");
+      List<String> members = new java.util.ArrayList<>(List.of(userId));
+      room.getJsonArray("members").forEach(id -> {
+        if (!members.contains(String.valueOf(id))) {
+          members.add(String.valueOf(id));
+        }
+      });
+      return joined(roomId, members).map(created);
+    });
+  }
+
+  private Future<JsonObject> direct(JsonObject request) {
+    String userId = request.getString("userId");
+    Object other = request.getValue("otherId");
+    if (!(other instanceof String otherId) || otherId.isBlank()) {
+      throw ParleyException.badRequest("userId", "userId of the other user is required");
+    }
+    return this.<JsonObject>persistence(RoomActions.DIRECT, new JsonObject().put("userId", userId).put("otherId", otherId))
+        .compose(result -> result.getBoolean("created")
+            ? joined(result.getJsonObject("room").getString("id"), List.of(userId, otherId)).map(result)
+            : Future.succeededFuture(result));
+  }
+
+  private Future<JsonObject> get(JsonObject request) {
+    return standing(request).map(standing -> standing.requireVisible().room().copy()
+        .put("role", standing.role()));
+  }
+
+  private Future<JsonObject> update(JsonObject request) {
+    String name = RoomRules.name(request.getValue("name"), false);
+    String visibility = RoomRules.visibility(request.getValue("visibility"), null);
+    if (name == null && visibility == null) {
+      throw ParleyException.badRequest("name", "nothing to change: give name and/or visibility");
+    }
+    return standing(request).compose(standing -> {
+      standing.requireAdmin();
+      if ("direct".equals(standing.room().getString("kind"))) {
+        throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room cannot be changed");
+      }
+      return this.<JsonObject>persistence(RoomActions.UPDATE, new JsonObject().put("roomId", standing.roomId())
+          .put("name", name).put("visibility", visibility));
+    }).onSuccess(room -> publishRoom(room.getString("id"), RoomEvent.ROOM_UPDATED, room));
+  }
+
+  private Future<Void> delete(JsonObject request) {
+    return standing(request).compose(standing -> {
+      standing.requireOwner();
+      String roomId = standing.roomId();
+      return this.<JsonObject>persistence(RoomActions.DELETE, new JsonObject().put("roomId", roomId))
+          .compose(result -> {
+            List<String> memberIds = strings(result.getJsonArray("memberIds"));
+            JsonObject event = new JsonObject().put("room", roomId);
+            publishRoom(roomId, RoomEvent.ROOM_DELETED, event);
+            memberIds.forEach(member -> publishUser(member, roomId, RoomEvent.ROOM_DELETED, event));
+            return cache.invalidate(roomId, memberIds);
+          });
+    });
+  }
+
+  private Future<JsonObject> join(JsonObject request) {
+    return standing(request).compose(standing -> {
+      if (standing.member()) {
+        return Future.succeededFuture(standing.room());
+      }
+      if (!standing.isPublic()) {
+        throw RoomRules.notFound();
+      }
+      String userId = request.getString("userId");
+      return persistence(RoomActions.ADD_MEMBER, new JsonObject().put("roomId", standing.roomId())
+          .put("memberId", userId).put("role", "member"))
+          .recover(failure -> alreadyMember(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
+          .compose(added -> joined(standing.roomId(), List.of(userId)))
+          .compose(announced -> roomById(standing.roomId(), userId));
+    });
+  }
+
+  private Future<Void> leave(JsonObject request) {
+    return standing(request).compose(standing -> {
+      standing.requireMember();
+      if (standing.owner()) {
+        throw new ParleyException(ErrorCode.CONFLICT,
+            "the owner cannot leave: make another member owner first, or delete the room");
+      }
+      return removed(standing.roomId(), request.getString("userId"));
+    });
+  }
+
+  private Future<JsonObject> members(JsonObject request) {
+    return standing(request).compose(standing -> {
+      standing.requireVisible();
+      return persistence(RoomActions.MEMBERS, new JsonObject().put("roomId", standing.roomId()));
+    });
+  }
+
+  private Future<JsonObject> addMember(JsonObject request) {
+    String memberId = requiredUserId(request.getValue("memberId"));
+    String role = RoomRules.role(request.getValue("role"), "member");
+    return standing(request).compose(standing -> {
+      standing.requireAdmin();
+      if ("direct".equals(standing.room().getString("kind"))) {
+        throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room has exactly two members");
+      }
+      if ("owner".equals(role) || ("admin".equals(role) && !standing.owner())) {
+        throw new ParleyException(ErrorCode.FORBIDDEN, "only the owner can grant this role", "role");
+      }
+      return this.<JsonObject>persistence(RoomActions.ADD_MEMBER, new JsonObject().put("roomId", standing.roomId())
+              .put("memberId", memberId).put("role", role))
+          .compose(member -> joined(standing.roomId(), List.of(memberId)).map(member));
+    });
+  }
+
+  private Future<Void> removeMember(JsonObject request) {
+    String memberId = requiredUserId(request.getValue("memberId"));
+    return standing(request).compose(standing -> {
+      standing.requireAdmin();
+      if (memberId.equals(request.getString("userId"))) {
+        return standing.owner()
+            ? Future.failedFuture(new ParleyException(ErrorCode.CONFLICT, "the owner cannot leave"))
+            : removed(standing.roomId(), memberId);
+      }
+      return this.<JsonObject>persistence(RoomActions.MEMBERSHIP,
+              new JsonObject().put("roomId", standing.roomId()).put("userId", memberId))
+          .compose(target -> {
+            if (!target.getBoolean("member")) {
+              throw new ParleyException(ErrorCode.NOT_FOUND, "no such member");
+            }
+            String targetRole = target.getString("role");
+            if ("owner".equals(targetRole) || ("admin".equals(targetRole) && !standing.owner())) {
+              throw new ParleyException(ErrorCode.FORBIDDEN, "you cannot remove this member");
+            }
+            return removed(standing.roomId(), memberId);
+          });
+    });
+  }
+
+  private Future<JsonObject> setRole(JsonObject request) {
+    String memberId = requiredUserId(request.getValue("memberId"));
+    String role = RoomRules.role(request.getValue("role"), null);
+    return standing(request).compose(standing -> {
+      standing.requireOwner();
+      if (memberId.equals(request.getString("userId"))) {
+        throw new ParleyException(ErrorCode.CONFLICT, "make another member owner instead");
+      }
+      return this.<JsonObject>persistence(RoomActions.SET_ROLE, new JsonObject().put("roomId", standing.roomId())
+              .put("memberId", memberId).put("role", role))
+          .compose(member -> {
+            List<String> changed = "owner".equals(role) ? List.of(memberId, request.getString("userId"))
+                : List.of(memberId);
+            return cache.invalidate(standing.roomId(), changed).map(member);
+          })
+          .onSuccess(member -> publishRoom(standing.roomId(), RoomEvent.ROOM_UPDATED, new JsonObject()
+              .put("room", standing.roomId()).put("member", member)));
+    });
+  }
+
+  private Future<JsonObject> membership(JsonObject request) {
+    String roomId = request.getString("roomId");
+    String userId = request.getString("userId");
+    return cache.membership(roomId, userId, () -> persistence(RoomActions.MEMBERSHIP,
+        new JsonObject().put("roomId", roomId).put("userId", userId)));
+  }
+
+  private Future<JsonObject> userRooms(JsonObject request) {
+    String userId = request.getString("userId");
+    return cache.userRooms(userId, () -> this.<JsonObject>persistence(RoomActions.USER_ROOMS,
+            new JsonObject().put("userId", userId)).map(result -> result.getJsonArray("roomIds")))
+        .map(roomIds -> new JsonObject().put("roomIds", roomIds));
+  }
+
+  // --- helpers ------------------------------------------------------------------------------------------
+
+  private Future<RoomRules.Standing> standing(JsonObject request) {
+    return this.<JsonObject>persistence(RoomActions.ACCESS, new JsonObject()
+            .put("roomId", request.getString("roomId")).put("userId", request.getString("userId")))
+        .map(RoomRules.Standing::of);
+  }
+
+  private Future<JsonObject> roomById(String roomId, String userId) {
+    return this.<JsonObject>persistence(RoomActions.ACCESS, new JsonObject().put("roomId", roomId).put("userId", userId))
+        .map(access -> access.getJsonObject("room"));
+  }
+
+  /** Announces new members and forgets their cached membership. */
+  private Future<Void> joined(String roomId, List<String> userIds) {
+    return cache.invalidate(roomId, userIds).onSuccess(done -> userIds.forEach(userId -> {
+      JsonObject event = new JsonObject().put("room", roomId).put("userId", userId);
+      publishRoom(roomId, RoomEvent.MEMBER_JOINED, event);
+      publishUser(userId, roomId, RoomEvent.MEMBER_JOINED, event);
+    }));
+  }
+
+  private Future<Void> removed(String roomId, String userId) {
+    return persistence(RoomActions.REMOVE_MEMBER, new JsonObject().put("roomId", roomId).put("memberId", userId))
+        .compose(result -> cache.invalidate(roomId, List.of(userId)))
+        .onSuccess(done -> {
+          JsonObject event = new JsonObject().put("room", roomId).put("userId", userId);
+          publishRoom(roomId, RoomEvent.MEMBER_LEFT, event);
+          publishUser(userId, roomId, RoomEvent.MEMBER_LEFT, event);
+        });
+  }
+
+  private void publishRoom(String roomId, String type, JsonObject body) {
+    vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.of(roomId, type, 0, body));
+  }
+
+  private void publishUser(String userId, String roomId, String type, JsonObject body) {
+    vertx.eventBus().publish(Addresses.user(userId), RoomEvent.of(roomId, type, 0, body));
+  }
+
+  private <T> Future<T> persistence(String action, JsonObject body) {
+    return vertx.eventBus().<T>request(Addresses.PERSISTENCE_ROOMS, body,
+        new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, action)).map(Message::body);
+  }
+
+  private static boolean alreadyMember(Throwable failure) {
+    return ParleyException.from(failure).code() == ErrorCode.CONFLICT;
+  }
+
+  private static JsonArray memberIds(Object value) {
+    if (value == null) {
+      return new JsonArray();
+    }
+    if (!(value instanceof JsonArray array) || array.size() > 1000) {
+      throw ParleyException.badRequest("members", "members must be a list of at most 1000 user ids");
+    }
+    JsonArray ids = new JsonArray();
+    for (Object id : array) {
+      if (!(id instanceof String) && !(id instanceof Number)) {
+        throw ParleyException.badRequest("members", "members must be a list of user ids");
+      }
+      ids.add(String.valueOf(id));
+    }
+    return ids;
+  }
+
+  private static String requiredUserId(Object value) {
+    if (!(value instanceof String id) || id.isBlank()) {
+      throw ParleyException.badRequest("userId", "userId is required");
+    }
+    return id;
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String::valueOf).toList();
   }
 }

@@ -1,0 +1,37 @@
+package dev.parley.contract;
+
+/**
+ * The operations of {@link Addresses#ROOMS}, {@link Addresses#PERSISTENCE_ROOMS} and
+ * {@link Addresses#PERSISTENCE_MESSAGES}, sent in the {@link Addresses#ACTION} header. Bodies are JSON objects
+ * whose fields mirror the REST contract, plus {@code userId} (the caller).
+ */
+public final class RoomActions {
+
+  private RoomActions() {
+  }
+
+  public static final String CREATE = "create";
+  public static final String DIRECT = "direct";
+  public static final String LIST_MINE = "listMine";
+  public static final String LIST_PUBLIC = "listPublic";
+  public static final String GET = "get";
+  public static final String UPDATE = "update";
+  public static final String DELETE = "delete";
+  public static final String JOIN = "join";
+  public static final String LEAVE = "leave";
+  public static final String MEMBERS = "members";
+  public static final String ADD_MEMBER = "addMember";
+  public static final String REMOVE_MEMBER = "removeMember";
+  public static final String SET_ROLE = "setRole";
+  /** Is userId a member of roomId: {@code {member: bool, role?}}. Cached; used by sockets and search. */
+  public static final String MEMBERSHIP = "membership";
+  /** The ids of every room userId belongs to: {@code {roomIds: [...]}}. Cached. */
+  public static final String USER_ROOMS = "userRooms";
+  /** Persistence only: the caller's membership row and the room, for authorization decisions. */
+  public static final String ACCESS = "access";
+
+  public static final String HISTORY = "history";
+  public static final String EDIT = "edit";
+  public static final String DELETE_MESSAGE = "deleteMessage";
+  public static final String READ = "read";
+}

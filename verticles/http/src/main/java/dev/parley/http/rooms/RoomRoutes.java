@@ -1,0 +1,162 @@
+package dev.parley.http.rooms;
+
+import dev.parley.contract.Addresses;
+import dev.parley.contract.ChatMessage;
+import dev.parley.contract.RoomActions;
+import dev.parley.contract.SendMessage;
+import dev.parley.http.Requests;
+import dev.parley.http.auth.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The Rooms and Messages part of the REST contract. Each route turns the request into an event-bus request to
+ * the rooms verticle (management and membership) or persistence (messages), with the caller taken from the
+ * authenticated session, and renders the answer.
+ */
+public final class RoomRoutes {
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  public RoomRoutes(Vertx vertx, long requestTimeoutMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(requestTimeoutMs);
+  }
+
+  /** Mounts the routes on the API router; they must come after the authentication handler. */
+  public void mount(Router api) {
+    api.post("/rooms").handler(this::create);
+    api.post("/rooms/direct").handler(this::direct);
+    api.get("/rooms").handler(ctx -> reply(ctx, 200, rooms(ctx, RoomActions.LIST_MINE, caller(ctx))));
+    api.get("/rooms/public").handler(ctx -> reply(ctx, 200, rooms(ctx, RoomActions.LIST_PUBLIC,
+        caller(ctx).put("q", ctx.request().getParam("q", "")))));
+    api.get("/rooms/:roomId").handler(ctx -> reply(ctx, 200, rooms(ctx, RoomActions.GET, inRoom(ctx))));
+    api.patch("/rooms/:roomId").handler(ctx -> {
+      JsonObject body = Requests.jsonBody(ctx);
+      reply(ctx, 200, rooms(ctx, RoomActions.UPDATE, inRoom(ctx)
+          .put("name", body.getValue("name")).put("visibility", body.getValue("visibility"))));
+    });
+    api.delete("/rooms/:roomId").handler(ctx -> noContent(ctx, rooms(ctx, RoomActions.DELETE, inRoom(ctx))));
+    api.post("/rooms/:roomId/join").handler(ctx -> reply(ctx, 200, rooms(ctx, RoomActions.JOIN, inRoom(ctx))));
+    api.post("/rooms/:roomId/leave").handler(ctx -> noContent(ctx, rooms(ctx, RoomActions.LEAVE, inRoom(ctx))));
+    api.get("/rooms/:roomId/members").handler(ctx -> reply(ctx, 200, rooms(ctx, RoomActions.MEMBERS, inRoom(ctx))));
+    api.post("/rooms/:roomId/members").handler(ctx -> {
+      JsonObject body = Requests.jsonBody(ctx);
+      reply(ctx, 201, rooms(ctx, RoomActions.ADD_MEMBER, inRoom(ctx)
+          .put("memberId", Requests.requiredString(body, "userId")).put("role", body.getValue("role"))));
+    });
+    api.delete("/rooms/:roomId/members/:userId").handler(ctx -> noContent(ctx, rooms(ctx, RoomActions.REMOVE_MEMBER,
+        inRoom(ctx).put("memberId", ctx.pathParam("userId")))));
+    api.patch("/rooms/:roomId/members/:userId").handler(ctx -> {
+      JsonObject body = Requests.jsonBody(ctx);
+      reply(ctx, 200, rooms(ctx, RoomActions.SET_ROLE, inRoom(ctx)
+          .put("memberId", ctx.pathParam("userId")).put("role", body.getValue("role"))));
+    });
+
+    api.post("/rooms/:roomId/messages").handler(this::send);
+    api.get("/rooms/:roomId/messages").handler(ctx -> reply(ctx, 200, messages(RoomActions.HISTORY, inRoom(ctx)
+        .put("before", Requests.queryLong(ctx, "before"))
+        .put("after", Requests.queryLong(ctx, "after"))
+        .put("limit", limit(ctx)))));
+    api.patch("/rooms/:roomId/messages/:seq").handler(ctx -> {
+      JsonObject body = Requests.jsonBody(ctx);
+      reply(ctx, 200, messages(RoomActions.EDIT, inMessage(ctx).put("text", Requests.requiredString(body, "text"))));
+    });
+    api.delete("/rooms/:roomId/messages/:seq").handler(ctx ->
+        noContent(ctx, messages(RoomActions.DELETE_MESSAGE, inMessage(ctx))));
+    api.post("/rooms/:roomId/read").handler(ctx -> {
+      Long seq = Requests.optionalLong(Requests.jsonBody(ctx), "seq");
+      if (seq == null) {
+        throw dev.parley.contract.ParleyException.badRequest("seq", "seq is required");
+      }
+      noContent(ctx, messages(RoomActions.READ, inRoom(ctx).put("seq", seq)));
+    });
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    reply(ctx, 201, rooms(ctx, RoomActions.CREATE, caller(ctx)
+        .put("name", body.getValue("name"))
+        .put("visibility", body.getValue("visibility"))
+        .put("members", body.getValue("members"))));
+  }
+
+  private void direct(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    JsonObject request = caller(ctx).put("otherId", Requests.requiredString(body, "userId"));
+    this.<JsonObject>rooms(ctx, RoomActions.DIRECT, request).onSuccess(result -> ctx.response()
+            .setStatusCode(result.getBoolean("created") ? 201 : 200)
+            .putHeader("content-type", "application/json")
+            .end(result.getJsonObject("room").encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private void send(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    SendMessage send = new SendMessage(ctx.pathParam("roomId"), Principal.of(ctx).userId(),
+        Requests.requiredString(body, "clientMsgId"), Requests.requiredString(body, "text"),
+        Requests.optionalLong(body, "replyTo"));
+    vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, send, options)
+        .onSuccess(reply -> ctx.response()
+            // A retry of a stored message answers 200 with the original, not a second copy.
+            .setStatusCode("true".equals(reply.headers().get("created")) ? 201 : 200)
+            .putHeader("content-type", "application/json")
+            .end(reply.body().toJson().encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private <T> Future<T> rooms(RoutingContext ctx, String action, JsonObject body) {
+    return request(Addresses.ROOMS, action, body);
+  }
+
+  private <T> Future<T> messages(String action, JsonObject body) {
+    return request(Addresses.PERSISTENCE_MESSAGES, action, body);
+  }
+
+  private <T> Future<T> request(String address, String action, JsonObject body) {
+    return vertx.eventBus().<T>request(address, body, new DeliveryOptions(options).addHeader(Addresses.ACTION, action))
+        .map(Message::body);
+  }
+
+  private static JsonObject caller(RoutingContext ctx) {
+    return new JsonObject().put("userId", Principal.of(ctx).userId());
+  }
+
+  private static JsonObject inRoom(RoutingContext ctx) {
+    return caller(ctx).put("roomId", ctx.pathParam("roomId"));
+  }
+
+  private static JsonObject inMessage(RoutingContext ctx) {
+    String seq = ctx.pathParam("seq");
+    long parsed;
+    try {
+      parsed = Long.parseLong(seq);
+    } catch (NumberFormatException notANumber) {
+      parsed = -1;
+    }
+    return inRoom(ctx).put("seq", parsed);
+  }
+
+  private static Integer limit(RoutingContext ctx) {
+    Long limit = Requests.queryLong(ctx, "limit");
+    return limit == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, limit));
+  }
+
+  private static <T> void reply(RoutingContext ctx, int status, Future<T> result) {
+    result.onSuccess(body -> ctx.response()
+            .setStatusCode(status)
+            .putHeader("content-type", "application/json")
+            .end(body == null ? "{}" : ((JsonObject) body).encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private static void noContent(RoutingContext ctx, Future<?> result) {
+    result.onSuccess(done -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+}

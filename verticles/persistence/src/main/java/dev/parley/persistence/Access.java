@@ -1,0 +1,50 @@
+package dev.parley.persistence;
+
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.ParleyException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * A caller's standing in a room, read fresh from MySQL: does the room exist, is it public, and the caller's
+ * role (null when not a member). Private rooms are invisible to non-members: 404, exactly as if they did not
+ * exist; a public room's non-member is 403.
+ */
+record Access(long roomId, boolean isPublic, String role, long lastSeq) {
+
+  static final String QUERY = """
+      SELECT r.id, r.visibility, r.last_seq, m.role
+      FROM rooms r LEFT JOIN room_members m ON m.room_id = r.id AND m.user_id = ?
+      WHERE r.id = ? AND r.deleted_at IS NULL""";
+
+  static Future<Access> load(SqlClient client, long roomId, long userId) {
+    return client.preparedQuery(QUERY).execute(Tuple.of(userId, roomId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new ParleyException(ErrorCode.NOT_FOUND, "no such room");
+      }
+      Row row = rows.iterator().next();
+      return new Access(roomId, "public".equals(row.getString("visibility")), row.getString("role"),
+          row.getLong("last_seq"));
+    });
+  }
+
+  boolean member() {
+    return role != null;
+  }
+
+  boolean admin() {
+    return "owner".equals(role) || "admin".equals(role);
+  }
+
+  /** Members pass; others get 404 (private room) or 403 (public room). */
+  Access requireMember() {
+    if (!member()) {
+      throw isPublic
+          ? new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room")
+          : new ParleyException(ErrorCode.NOT_FOUND, "no such room");
+    }
+    return this;
+  }
+}

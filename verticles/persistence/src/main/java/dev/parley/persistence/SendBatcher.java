@@ -1,0 +1,315 @@
+package dev.parley.persistence;
+
+import dev.parley.contract.Addresses;
+import dev.parley.contract.ChatMessage;
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.ParleyException;
+import dev.parley.contract.RoomEvent;
+import dev.parley.contract.SendMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Group commit for sends. Concurrent sends queue up and are written together: one transaction locks the rooms
+ * involved, checks membership and idempotency, assigns each new message the next seq of its room, inserts them
+ * all with one multi-row INSERT and advances the rooms' last_seq. Each sender is answered after the commit, so
+ * an acknowledged message is durable and its seq is final.
+ *
+ * <p>Everything here runs on the owning verticle's event loop: the queue needs no locks. Memory is bounded by
+ * {@link SendConfig#maxQueued()}; a send that waits longer than {@link SendConfig#sendTimeoutMs()} fails with
+ * {@code unavailable} and is never acknowledged.
+ */
+final class SendBatcher {
+
+  /** InnoDB deadlock and lock wait timeout: the batch is retried as a whole. */
+  private static final Set<Integer> RETRYABLE = Set.of(1213, 1205);
+  private static final int MAX_ATTEMPTS = 3;
+
+  private static final String LOCK_ROOMS =
+      "SELECT id, last_seq FROM rooms WHERE deleted_at IS NULL AND id IN (%s) ORDER BY id FOR UPDATE";
+  private static final String FIND_MEMBERS =
+      "SELECT room_id, user_id FROM room_members WHERE (room_id, user_id) IN (%s)";
+  private static final String FIND_EXISTING =
+      "SELECT " + MessageRows.COLUMNS + " FROM messages WHERE (room_id, sender_id, client_msg_id) IN (%s)";
+  private static final String INSERT_MESSAGES =
+      "INSERT INTO messages (room_id, seq, sender_id, client_msg_id, text, reply_to, created_at) VALUES %s";
+  private static final String ADVANCE_ROOMS = "UPDATE rooms SET last_seq = CASE id %s END WHERE id IN (%s)";
+  private static final String ADVANCE_READ_MARKERS =
+      "UPDATE room_members SET read_seq = GREATEST(read_seq, CASE %s END) WHERE (room_id, user_id) IN (%s)";
+
+  /** The outcome of a send: the stored message, and whether this send created it (false for a retry). */
+  record Stored(ChatMessage message, boolean created) {
+  }
+
+  private record Pending(SendMessage send, long roomId, long senderId, Promise<Stored> promise, long deadline) {
+
+    String idempotencyKey() {
+      return roomId + "/" + senderId + "/" + send.clientMsgId();
+    }
+  }
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final SendConfig config;
+  private final BatchMetrics metrics;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int inFlight;
+  private long flushTimer = -1;
+
+  SendBatcher(Vertx vertx, Pool pool, SendConfig config, BatchMetrics metrics) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.config = config;
+    this.metrics = metrics;
+  }
+
+  /** Queues a validated send; the future completes after the commit (or fails, never acknowledged). */
+  Future<Stored> submit(SendMessage send, long roomId, long senderId) {
+    if (queue.size() >= config.maxQueued()) {
+      metrics.rejected();
+      return Future.failedFuture(ParleyException.unavailable("too many messages waiting to be stored, retry"));
+    }
+    Promise<Stored> promise = Promise.promise();
+    queue.add(new Pending(send, roomId, senderId, promise, System.nanoTime() + config.sendTimeoutMs() * 1_000_000L));
+    if (queue.size() >= config.batchMaxRows()) {
+      flush();
+    } else if (flushTimer < 0) {
+      flushTimer = vertx.setTimer(config.flushDelayMs(), id -> {
+        flushTimer = -1;
+        flush();
+      });
+    }
+    return promise.future();
+  }
+
+  int queued() {
+    return queue.size();
+  }
+
+  private void flush() {
+    while (!queue.isEmpty() && inFlight < config.maxInFlightBatches()) {
+      List<Pending> batch = takeBatch();
+      if (batch.isEmpty()) {
+        continue;
+      }
+      inFlight++;
+      long started = System.nanoTime();
+      // A hung database must not hold the batch's senders, nor its slot, forever: past the send timeout the
+      // senders get unavailable (never an ack) and the slot is freed; the stuck transaction keeps only its pool
+      // connection, and the pool's own bounds limit how many of those there can be.
+      boolean[] released = {false};
+      long watchdog = vertx.setTimer(config.sendTimeoutMs(), id -> {
+        failAll(batch, ParleyException.unavailable("the database did not answer in time, retry"));
+        release(released);
+      });
+      writeWithRetries(batch, 1).onComplete(result -> {
+        vertx.cancelTimer(watchdog);
+        metrics.batch(batch.size(), System.nanoTime() - started, result.succeeded());
+        if (result.failed()) {
+          failAll(batch, result.cause());
+        }
+        release(released);
+      });
+    }
+  }
+
+  private void release(boolean[] released) {
+    if (released[0]) {
+      return;
+    }
+    released[0] = true;
+    inFlight--;
+    if (!queue.isEmpty() && flushTimer < 0) {
+      flush();
+    }
+  }
+
+  /** Up to batchMaxRows sends; those that already waited past their deadline fail instead. */
+  private List<Pending> takeBatch() {
+    List<Pending> batch = new ArrayList<>(Math.min(queue.size(), config.batchMaxRows()));
+    long now = System.nanoTime();
+    while (!queue.isEmpty() && batch.size() < config.batchMaxRows()) {
+      Pending next = queue.poll();
+      if (now - next.deadline() > 0) {
+        next.promise().tryFail(ParleyException.unavailable("the database is too slow right now, retry"));
+      } else {
+        batch.add(next);
+      }
+    }
+    return batch;
+  }
+
+  private void failAll(List<Pending> batch, Throwable cause) {
+    ParleyException error = StoreFailures.toClient(cause);
+    for (Pending pending : batch) {
+      pending.promise().tryFail(error);
+    }
+  }
+
+  private Future<Void> writeWithRetries(List<Pending> batch, int attempt) {
+    return pool.withTransaction(connection -> write(connection, batch))
+        .compose(outcomes -> {
+          outcomes.forEach(Runnable::run);
+          return Future.<Void>succeededFuture();
+        })
+        .recover(failure -> {
+          if (attempt < MAX_ATTEMPTS && failure instanceof MySQLException sql
+              && RETRYABLE.contains(sql.getErrorCode())) {
+            return writeWithRetries(batch, attempt + 1);
+          }
+          return Future.failedFuture(failure);
+        });
+  }
+
+  /**
+   * The transaction. Returns what to do after the commit (answer senders, publish events), so nothing is
+   * answered or published for a batch that rolls back.
+   */
+  private Future<List<Runnable>> write(SqlConnection connection, List<Pending> batch) {
+    TreeSet<Long> roomIds = new TreeSet<>();
+    batch.forEach(pending -> roomIds.add(pending.roomId()));
+    Tuple roomArgs = Tuple.tuple();
+    roomIds.forEach(roomArgs::addLong);
+    Tuple memberArgs = Tuple.tuple();
+    Tuple existingArgs = Tuple.tuple();
+    Set<String> memberPairs = new LinkedHashSet<>();
+    for (Pending pending : batch) {
+      if (memberPairs.add(pending.roomId() + "/" + pending.senderId())) {
+        memberArgs.addLong(pending.roomId()).addLong(pending.senderId());
+      }
+      existingArgs.addLong(pending.roomId()).addLong(pending.senderId()).addString(pending.send().clientMsgId());
+    }
+
+    Map<Long, Long> lastSeq = new HashMap<>();
+    Set<String> members = new HashSet<>();
+    Map<String, ChatMessage> existing = new HashMap<>();
+    return connection.preparedQuery(LOCK_ROOMS.formatted(placeholders(roomIds.size(), 1))).execute(roomArgs)
+        .compose(rows -> {
+          rows.forEach(row -> lastSeq.put(row.getLong("id"), row.getLong("last_seq")));
+          return connection.preparedQuery(FIND_MEMBERS.formatted(placeholders(memberPairs.size(), 2)))
+              .execute(memberArgs);
+        })
+        .compose(rows -> {
+          rows.forEach(row -> members.add(row.getLong("room_id") + "/" + row.getLong("user_id")));
+          return connection.preparedQuery(FIND_EXISTING.formatted(placeholders(batch.size(), 3)))
+              .execute(existingArgs);
+        })
+        .compose(rows -> {
+          for (Row row : rows) {
+            ChatMessage message = MessageRows.toMessage(row);
+            existing.put(message.roomId() + "/" + message.senderId() + "/" + message.clientMsgId(), message);
+          }
+          return store(connection, batch, lastSeq, members, existing);
+        });
+  }
+
+  private Future<List<Runnable>> store(SqlConnection connection, List<Pending> batch, Map<Long, Long> lastSeq,
+      Set<String> members, Map<String, ChatMessage> existing) {
+    List<Runnable> after = new ArrayList<>(batch.size() * 2);
+    List<ChatMessage> created = new ArrayList<>();
+    Map<Long, Long> nextSeq = new LinkedHashMap<>(lastSeq);
+    Map<String, Long> readMarkers = new LinkedHashMap<>();
+    long now = System.currentTimeMillis();
+    for (Pending pending : batch) {
+      ChatMessage earlier = existing.get(pending.idempotencyKey());
+      if (earlier != null) {
+        after.add(() -> pending.promise().tryComplete(new Stored(earlier, false)));
+        continue;
+      }
+      if (!nextSeq.containsKey(pending.roomId())) {
+        after.add(() -> pending.promise().tryFail(new ParleyException(ErrorCode.NOT_FOUND, "no such room")));
+        continue;
+      }
+      if (!members.contains(pending.roomId() + "/" + pending.senderId())) {
+        after.add(() -> pending.promise().tryFail(
+            new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room")));
+        continue;
+      }
+      long seq = nextSeq.merge(pending.roomId(), 1L, Long::sum);
+      SendMessage send = pending.send();
+      String roomId = String.valueOf(pending.roomId());
+      ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
+          String.valueOf(pending.senderId()), send.text(), now, send.clientMsgId(), send.replyTo(), null, false);
+      created.add(message);
+      // A retry inside the same batch gets the message its first copy created.
+      existing.put(pending.idempotencyKey(), message);
+      readMarkers.put(pending.roomId() + "/" + pending.senderId(), seq);
+      after.add(() -> pending.promise().tryComplete(new Stored(message, true)));
+      after.add(() -> vertx.eventBus().publish(Addresses.room(roomId),
+          RoomEvent.of(roomId, RoomEvent.MESSAGE, seq, message.toJson())));
+    }
+    if (created.isEmpty()) {
+      return Future.succeededFuture(after);
+    }
+    return insert(connection, created)
+        .compose(inserted -> advanceRooms(connection, lastSeq, nextSeq))
+        .compose(advanced -> advanceReadMarkers(connection, readMarkers))
+        .map(done -> after);
+  }
+
+  private static Future<?> insert(SqlConnection connection, List<ChatMessage> created) {
+    Tuple args = Tuple.tuple();
+    for (ChatMessage message : created) {
+      args.addLong(Long.parseLong(message.roomId())).addLong(message.seq()).addLong(Long.parseLong(message.senderId()))
+          .addString(message.clientMsgId()).addString(message.text()).addValue(message.replyTo())
+          .addLong(message.ts());
+    }
+    return connection.preparedQuery(INSERT_MESSAGES.formatted(placeholders(created.size(), 7))).execute(args);
+  }
+
+  private static Future<?> advanceRooms(SqlConnection connection, Map<Long, Long> before, Map<Long, Long> after) {
+    Tuple args = Tuple.tuple();
+    StringBuilder cases = new StringBuilder();
+    List<Long> changed = new ArrayList<>();
+    after.forEach((roomId, seq) -> {
+      if (!seq.equals(before.get(roomId))) {
+        cases.append("WHEN ? THEN ? ");
+        args.addLong(roomId).addLong(seq);
+        changed.add(roomId);
+      }
+    });
+    changed.forEach(args::addLong);
+    return connection.preparedQuery(ADVANCE_ROOMS.formatted(cases, placeholders(changed.size(), 1))).execute(args);
+  }
+
+  /** Senders have read their own messages: their marker moves to their last message in each room. */
+  private static Future<?> advanceReadMarkers(SqlConnection connection, Map<String, Long> markers) {
+    Tuple caseArgs = Tuple.tuple();
+    Tuple whereArgs = Tuple.tuple();
+    StringBuilder cases = new StringBuilder();
+    markers.forEach((pair, seq) -> {
+      String[] ids = pair.split("/");
+      cases.append("WHEN room_id = ? AND user_id = ? THEN ? ");
+      caseArgs.addLong(Long.parseLong(ids[0])).addLong(Long.parseLong(ids[1])).addLong(seq);
+      whereArgs.addLong(Long.parseLong(ids[0])).addLong(Long.parseLong(ids[1]));
+    });
+    for (int i = 0; i < whereArgs.size(); i++) {
+      caseArgs.addValue(whereArgs.getValue(i));
+    }
+    return connection.preparedQuery(ADVANCE_READ_MARKERS.formatted(cases, placeholders(markers.size(), 2)))
+        .execute(caseArgs);
+  }
+
+  /** "?, ?" for one column, "(?, ?), (?, ?)" for row constructors and multi-row VALUES. */
+  static String placeholders(int rows, int columns) {
+    String row = columns == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
+    return String.join(", ", Collections.nCopies(rows, row));
+  }
+}
