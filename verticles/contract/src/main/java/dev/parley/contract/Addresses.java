@@ -53,4 +53,51 @@ public final class Addresses {
     return "chat.user." + userId;
   }
 
+  // --- accounts and sessions (issue 3) -------------------------------------------------------------------
+  // Request/reply services of the persistence verticle (the only owner of the users, auth_sessions and
+  // refresh_tokens tables). Bodies and replies are JSON objects; ids are strings; times epoch ms. Failures are
+  // ParleyExceptions (409 conflict for a taken username, 401 for an unusable refresh token, 404, 400).
+  // Password hashes travel only between the HTTP verticle and persistence, never to a client.
+
+  /**
+   * Create a user with its first login session. Body {@code {username, displayName, passwordHash, sessionId,
+   * refreshTokenHash, refreshExpiresAt}}; reply {@code {user: {id, username, displayName}}}.
+   */
+  public static final String ACCOUNTS_REGISTER = "parley.accounts.register";
+  /**
+   * Look a user up for login. Body {@code {username}} (any case); reply {@code {found: false}} or
+   * {@code {found: true, user: {id, username, displayName}, passwordHash}}.
+   */
+  public static final String ACCOUNTS_CREDENTIALS = "parley.accounts.credentials";
+  /** Open a login session. Body {@code {userId, sessionId, refreshTokenHash, refreshExpiresAt}}; reply {@code {}}. */
+  public static final String ACCOUNTS_OPEN_SESSION = "parley.accounts.session.open";
+  /**
+   * Rotate a refresh token (single use). Body {@code {refreshTokenHash, newRefreshTokenHash, newRefreshExpiresAt}};
+   * reply {@code {outcome: "rotated", sessionId, user}} or, when the token had been used already,
+   * {@code {outcome: "reused", sessionId, userId}} after the whole session was revoked. Unknown, expired, or of a
+   * revoked session: fails 401.
+   */
+  public static final String ACCOUNTS_REFRESH = "parley.accounts.refresh";
+  /**
+   * Revoke a login session in MySQL (the authority). Body {@code {sessionId}}; reply {@code {sessionId, userId,
+   * revoked}} ({@code revoked} false when it already was). Callers then announce it on {@link #SESSION_REVOKED};
+   * {@code dev.parley.common.auth.SessionGuard#revoke} does both.
+   */
+  public static final String ACCOUNTS_REVOKE_SESSION = "parley.accounts.session.revoke";
+  /** Is a login session still active. Body {@code {sessionId}}; reply {@code {sessionId, active, userId?}}. */
+  public static final String ACCOUNTS_SESSION_STATUS = "parley.accounts.session.status";
+  /** One user's public profile. Body {@code {userId}}; reply {@code {id, username, displayName}}; fails 404. */
+  public static final String USERS_GET = "parley.accounts.users.get";
+  /**
+   * Users whose username starts with a prefix (case-insensitive), by username. Body {@code {prefix, limit}};
+   * reply {@code {users: [{id, username, displayName}]}}.
+   */
+  public static final String USERS_SEARCH = "parley.accounts.users.search";
+
+  /**
+   * Broadcast (publish, clustered) when a login session is revoked (logout, refresh-token reuse), after MySQL and
+   * Redis say so. Body {@code {sessionId, userId}}. Every node's session caches drop the session at once; the
+   * socket layer closes that session's sockets.
+   */
+  public static final String SESSION_REVOKED = "parley.sessions.revoked";
 }
