@@ -45,6 +45,7 @@ public final class PersistenceVerticle extends VerticleBase {
   private java.util.List<Future<?>> registerStores(Settings settings) {
     SendBatcher batcher = new SendBatcher(vertx, pool, SendConfig.from(settings), new BatchMetrics(Meters.registry()));
     return java.util.List.of(
+        new AccountsStore(vertx, pool).register(),
         new RoomsStore(vertx, pool).register(),
         new MessageStore(vertx, pool, SendConfig.from(settings), batcher).register());
   }
