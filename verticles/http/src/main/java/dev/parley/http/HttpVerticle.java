@@ -4,6 +4,7 @@ import dev.parley.common.Servers;
 import dev.parley.common.Settings;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import dev.parley.http.auth.AccountsApi;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
@@ -16,6 +17,8 @@ public final class HttpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
+  private AccountsApi accounts;
+
   @Override
   public Future<?> start() {
     Settings settings = Settings.of(config());
@@ -24,13 +27,25 @@ public final class HttpVerticle extends VerticleBase {
 
     Router api = Router.router(vertx);
     api.route().handler(BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes", 65536)));
+    // Accounts: register/login/refresh are public; every route mounted after the authentication handler needs
+    // a valid access token of an active session and finds the caller with Principal.of(ctx).
+    accounts = new AccountsApi(vertx, settings);
+    accounts.mountPublic(api);
+    api.route().handler(accounts::authenticate);
+    accounts.mountProtected(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().last().handler(ctx ->
         ErrorResponses.send(ctx, new ParleyException(ErrorCode.NOT_FOUND, "no such endpoint")));
     router.route().failureHandler(ErrorResponses::handle);
 
-    return Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "http")
+    return accounts.start()
+        .compose(ready -> Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "http"))
         .onSuccess(server -> LOG.info("http verticle started on port {}", server.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return accounts == null ? Future.succeededFuture() : accounts.stop();
   }
 }

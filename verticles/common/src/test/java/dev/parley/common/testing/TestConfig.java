@@ -55,6 +55,14 @@ public final class TestConfig {
     env.put("PARLEY_MANAGEMENT_PORT", String.valueOf(freePort()));
     env.put("PARLEY_HTTP_PORT", String.valueOf(freePort()));
     env.put("PARLEY_SOCKET_PORT", String.valueOf(freePort()));
+    // Accounts: this JVM's own JWT keys (never conf/dev-keys), cheap Argon2 and limits no test reaches by
+    // accident. Tests of hashing costs or rate limits set their own values.
+    env.putAll(TestKeys.environment(TestKeys.shared()));
+    env.put("PARLEY_AUTH_ARGON2_MEMORYKIB", "1024");
+    env.put("PARLEY_AUTH_ARGON2_ITERATIONS", "1");
+    for (String limit : new String[] {"LOGINPERIP", "LOGINPERUSERNAME", "REGISTERPERIP", "REGISTERPERUSERNAME"}) {
+      env.put("PARLEY_AUTH_RATELIMIT_" + limit + "_LIMIT", "100000");
+    }
     return env;
   }
 
