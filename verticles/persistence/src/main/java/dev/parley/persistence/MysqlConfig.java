@@ -7,6 +7,7 @@ import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.concurrent.TimeUnit;
 
 /** The {@code mysql} config section, and the bounded connection pool built from it. */
@@ -38,6 +39,16 @@ record MysqlConfig(String host, int port, String user, String password, String d
     return databaseName == null ? options : options.setDatabase(databaseName);
   }
 
+  /**
+   * Every connection runs READ COMMITTED. The invariants never rely on gap locks: sends lock their rooms' rows
+   * FOR UPDATE, and every membership change locks the room row too. Without gap (next-key) locks, concurrent
+   * send batches on disjoint rooms cannot deadlock on the boundaries between rooms in the indexes.
+   */
+  private static void readCommitted(SqlConnection connection) {
+    connection.query("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED").execute()
+        .onComplete(done -> connection.close());
+  }
+
   /** A pool on the configured database; waiting for a connection is bounded in count and time. */
   Pool pool(Vertx vertx, String databaseName, int size) {
     PoolOptions pool = new PoolOptions()
@@ -49,6 +60,7 @@ record MysqlConfig(String host, int port, String user, String password, String d
         .with(pool)
         .with(new NetClientOptions().setConnectTimeout(connectTimeoutMs))
         .connectingTo(connectOptions(databaseName))
+        .withConnectHandler(MysqlConfig::readCommitted)
         .using(vertx)
         .build();
   }
