@@ -5,6 +5,7 @@ import dev.parley.common.Settings;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.auth.AccountsApi;
+import dev.parley.http.rooms.RoomRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
@@ -33,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     accounts.mountPublic(api);
     api.route().handler(accounts::authenticate);
     accounts.mountProtected(api);
+    new RoomRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     router.route("/api/v1/*").subRouter(api);
 
     router.route().last().handler(ctx ->

@@ -43,7 +43,7 @@ final class SendBatcher {
   private static final int DUPLICATE_KEY = 1062;
 
   private static final String LOCK_ROOMS =
-      "SELECT id, last_seq FROM rooms WHERE deleted_at IS NULL AND id IN (%s) ORDER BY id FOR UPDATE";
+      "SELECT id, last_seq, visibility FROM rooms WHERE deleted_at IS NULL AND id IN (%s) ORDER BY id FOR UPDATE";
   /** Rooms x senders, filtered to the real pairs in Java: a plain primary-key range, cheap to plan. */
   private static final String FIND_MEMBERS =
       "SELECT room_id, user_id FROM room_members WHERE room_id IN (%s) AND user_id IN (%s)";
@@ -213,11 +213,17 @@ final class SendBatcher {
     senderIds.forEach(memberArgs::addLong);
 
     Map<Long, Long> lastSeq = new HashMap<>();
+    Set<Long> publicRooms = new HashSet<>();
     Set<String> members = new HashSet<>();
     Map<String, ChatMessage> existing = new HashMap<>();
     return connection.preparedQuery(LOCK_ROOMS.formatted(placeholders(roomIds.size(), 1))).execute(roomArgs)
         .compose(rows -> {
-          rows.forEach(row -> lastSeq.put(row.getLong("id"), row.getLong("last_seq")));
+          for (Row row : rows) {
+            lastSeq.put(row.getLong("id"), row.getLong("last_seq"));
+            if ("public".equals(row.getString("visibility"))) {
+              publicRooms.add(row.getLong("id"));
+            }
+          }
           return connection.preparedQuery(FIND_MEMBERS.formatted(placeholders(roomIds.size(), 1),
               placeholders(senderIds.size(), 1))).execute(memberArgs);
         })
@@ -235,11 +241,11 @@ final class SendBatcher {
                 return null;
               });
         })
-        .compose(looked -> store(connection, batch, lastSeq, members, existing));
+        .compose(looked -> store(connection, batch, lastSeq, publicRooms, members, existing));
   }
 
   private Future<List<Runnable>> store(SqlConnection connection, List<Pending> batch, Map<Long, Long> lastSeq,
-      Set<String> members, Map<String, ChatMessage> existing) {
+      Set<Long> publicRooms, Set<String> members, Map<String, ChatMessage> existing) {
     List<Runnable> after = new ArrayList<>(batch.size() * 2);
     List<ChatMessage> created = new ArrayList<>();
     Map<Long, Long> nextSeq = new LinkedHashMap<>(lastSeq);
@@ -251,13 +257,13 @@ final class SendBatcher {
         after.add(() -> pending.promise().tryComplete(new Stored(earlier, false)));
         continue;
       }
-      if (!nextSeq.containsKey(pending.roomId())) {
-        after.add(() -> pending.promise().tryFail(new ParleyException(ErrorCode.NOT_FOUND, "no such room")));
-        continue;
-      }
-      if (!members.contains(pending.roomId() + "/" + pending.senderId())) {
-        after.add(() -> pending.promise().tryFail(
-            new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room")));
+      boolean exists = nextSeq.containsKey(pending.roomId());
+      if (!exists || !members.contains(pending.roomId() + "/" + pending.senderId())) {
+        // A private room is invisible to non-members: the same answer as a room that does not exist.
+        ParleyException refused = exists && publicRooms.contains(pending.roomId())
+            ? new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room")
+            : new ParleyException(ErrorCode.NOT_FOUND, "no such room");
+        after.add(() -> pending.promise().tryFail(refused));
         continue;
       }
       long seq = nextSeq.merge(pending.roomId(), 1L, Long::sum);

@@ -125,8 +125,9 @@ class SendGuaranteesTest {
     Await.result(sending);
 
     assertThat(acked).allSatisfy(message -> assertThat(message.seq()).isLessThanOrEqualTo(lastSeqAtKick));
+    // The room is private: to someone who is no longer a member it does not exist.
     assertThat(refused).allSatisfy(failure ->
-        assertThat(ParleyException.from(failure).code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThat(ParleyException.from(failure).code()).isEqualTo(ErrorCode.NOT_FOUND));
     assertThat(rows("SELECT MAX(seq) AS m FROM messages WHERE room_id = ? AND sender_id = " + kicked, room)
         .get(0).getLong("m")).isLessThanOrEqualTo(lastSeqAtKick);
     // The room goes on for its members.
@@ -138,12 +139,16 @@ class SendGuaranteesTest {
   void nonMembersAndUnknownRoomsAreRefused() {
     List<String> users = one.users(2);
     String room = one.room(users.subList(0, 1));
+    String publicRoom = Await.<JsonObject>result(one.rooms(RoomActions.CREATE, new JsonObject()
+        .put("userId", users.get(0)).put("name", "open").put("visibility", "public"))).getString("id");
 
     Throwable notMember = Await.failure(one.send(room, users.get(1), "x", "let me in"));
+    Throwable notMemberOfPublic = Await.failure(one.send(publicRoom, users.get(1), "x", "let me in"));
     Throwable noRoom = Await.failure(one.send("999999999", users.get(0), "x", "anyone?"));
     Throwable badRoom = Await.failure(one.send("abc", users.get(0), "x", "anyone?"));
 
-    assertThat(ParleyException.from(notMember).code()).isEqualTo(ErrorCode.FORBIDDEN);
+    assertThat(ParleyException.from(notMember).code()).as("private: invisible").isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(ParleyException.from(notMemberOfPublic).code()).isEqualTo(ErrorCode.FORBIDDEN);
     assertThat(ParleyException.from(noRoom).code()).isEqualTo(ErrorCode.NOT_FOUND);
     assertThat(ParleyException.from(badRoom).code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
