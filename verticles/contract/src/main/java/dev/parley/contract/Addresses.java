@@ -43,12 +43,18 @@ public final class Addresses {
 
   // --- fan-out -------------------------------------------------------------------------------------------
 
-  /** The bridge-visible address of a room's event stream. */
+  /**
+   * Events for one user's sockets ({@link UserEvent}), published here for every user: each socket verticle
+   * instance has one consumer and picks its local users' events. Clients see them on {@link #user(String)}.
+   */
+  public static final String USER_EVENTS = "parley.events.users";
+
+  /** The address of a room's event stream ({@link RoomEvent}); bridge clients register on it. */
   public static String room(String roomId) {
     return "chat.room." + roomId;
   }
 
-  /** The bridge-visible address of a user's private event stream. */
+  /** The bridge-visible name of a user's private stream; servers publish {@link UserEvent}s to {@link #USER_EVENTS}. */
   public static String user(String userId) {
     return "chat.user." + userId;
   }

@@ -19,6 +19,7 @@ public final class Codecs {
     register(bus, ChatMessage.class, ChatMessage::fromJson);
     register(bus, SendMessage.class, SendMessage::fromJson);
     register(bus, RoomEvent.class, RoomEvent::fromJson);
+    register(bus, UserEvent.class, UserEvent::fromJson);
   }
 
   private static <T extends JsonShape> void register(EventBus bus, Class<T> type, Function<JsonObject, T> reader) {

@@ -156,7 +156,8 @@ final class MessageStore {
         }
         JsonArray messages = new JsonArray();
         page.forEach(message -> messages.add(message.toJson()));
-        return new JsonObject().put("messages", messages).put("hasMore", hasMore);
+        // lastSeq (an extension) lets a socket tell how far behind a reader is before replaying anything.
+        return new JsonObject().put("messages", messages).put("hasMore", hasMore).put("lastSeq", access.lastSeq());
       });
     });
   }
@@ -227,7 +228,7 @@ final class MessageStore {
           .map(rows -> {
             long marker = rows.size() == 0 ? target : rows.iterator().next().getLong("read_seq");
             String room = String.valueOf(roomId);
-            vertx.eventBus().publish(Addresses.room(room), RoomEvent.of(room, RoomEvent.READ, 0,
+            vertx.eventBus().publish(Addresses.room(room), RoomEvent.by(String.valueOf(userId), room, RoomEvent.READ,
                 new JsonObject().put("room", room).put("userId", String.valueOf(userId)).put("seq", marker)));
             return new JsonObject().put("seq", marker);
           });

@@ -8,6 +8,7 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.RoomActions;
 import dev.parley.contract.RoomEvent;
+import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Rooms and membership: decides who may do what (owner, admin, member; private rooms invisible to outsiders),
- * has persistence store it, then announces the change — on the room's address for its members' sockets and on
- * each affected user's address, so that user's open sockets start or stop following the room. Membership
+ * has persistence store it, then announces the change — on the room's address for its members' sockets and as
+ * a user event for each affected user, so that user's open sockets start or stop following the room. Membership
  * lookups for other verticles (sockets, search) are answered from a Redis cache over MySQL.
  */
 public final class RoomsVerticle extends VerticleBase {
@@ -306,7 +307,7 @@ public final class RoomsVerticle extends VerticleBase {
   }
 
   private void publishUser(String userId, String roomId, String type, JsonObject body) {
-    vertx.eventBus().publish(Addresses.user(userId), RoomEvent.of(roomId, type, 0, body));
+    vertx.eventBus().publish(Addresses.USER_EVENTS, UserEvent.of(userId, type, roomId, body));
   }
 
   private <T> Future<T> persistence(String action, JsonObject body) {

@@ -1,27 +1,404 @@
 package dev.parley.socket;
 
+import dev.parley.common.HealthChecks;
+import dev.parley.common.Meters;
+import dev.parley.common.RedisSupport;
 import dev.parley.common.Servers;
 import dev.parley.common.Settings;
+import dev.parley.common.auth.AccessTokens;
+import dev.parley.common.auth.AccessTokens.Claims;
+import dev.parley.common.auth.SessionGuard;
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Real-time sessions: the WebSocket endpoint {@code /ws} and the SockJS event-bus bridge {@code /eventbus}, on
- * the socket port. Raw WebSockets are upgraded inside the router so SockJS keeps working on the same server.
+ * Real-time sessions on the socket port: the WebSocket endpoint {@code /ws} (the contract's frames) and the
+ * SockJS event-bus bridge {@code /eventbus} for browsers. Raw WebSockets are upgraded inside the router, so the
+ * SockJS transports on the same server keep working.
  */
 public final class SocketVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketVerticle.class);
 
+  private SocketConfig config;
+  private Redis redis;
+  private SessionGuard guard;
+  private SocketAuth auth;
+  private SessionHub hub;
+  private Presence presence;
+  private HttpServer server;
+  private MessageConsumer<JsonObject> healthCheck;
+  private final List<Long> timers = new ArrayList<>();
+  private boolean stopping;
+
   @Override
   public Future<?> start() {
     Settings settings = Settings.of(config());
+    config = SocketConfig.from(settings);
+    redis = RedisSupport.client(vertx, settings);
+    RedisAPI api = RedisAPI.api(redis);
+    String prefix = RedisSupport.keyPrefix(settings);
+    guard = new SessionGuard(vertx, api, prefix, SessionGuard.options(settings));
+    presence = new Presence(api, prefix, config.presenceTtlSeconds());
+    return AccessTokens.load(vertx, settings).compose(tokens -> {
+      auth = new SocketAuth(tokens, guard);
+      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth);
+      return Future.all(guard.start(), hub.start(),
+          HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));
+    }).compose(ready -> {
+      timers.add(vertx.setPeriodic(Math.max(1000, config.heartbeatMs() / 2), id -> heartbeat()));
+      timers.add(vertx.setPeriodic(config.presenceTtlSeconds() * 1000L / 3, id -> refreshPresence()));
+      HttpServerOptions options = new HttpServerOptions()
+          // Frames up to 4x the limit are read and refused with 4413; larger ones netty refuses itself (1009).
+          .setMaxWebSocketFrameSize(config.maxFrameBytes() * 4)
+          .setMaxWebSocketMessageSize(config.maxFrameBytes() * 4)
+          .setPerMessageWebSocketCompressionSupported(false)
+          .setPerFrameWebSocketCompressionSupported(false);
+      return Servers.listen(vertx.createHttpServer(options).requestHandler(router()), settings, "socket");
+    }).onSuccess(listening -> {
+      server = listening;
+      LOG.info("socket verticle started on port {}", listening.actualPort());
+    });
+  }
+
+  private Router router() {
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
-    return Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "socket")
-        .onSuccess(server -> LOG.info("socket verticle started on port {}", server.actualPort()));
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/ws").handler(this::upgrade);
+    // Browsers: origin allow-list and CORS for every SockJS transport (XHR, EventSource, iframe...), then SockJS.
+    router.route("/eventbus/*").handler(this::checkOrigin);
+    router.route("/eventbus/*").handler(cors());
+    SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
+        .setHeartbeatInterval(config.heartbeatMs())
+        .setRegisterWriteHandler(false);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(this::bridge));
+    return router;
+  }
+
+  private CorsHandler cors() {
+    CorsHandler cors = CorsHandler.create()
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+        .allowedHeader("Content-Type")
+        .allowCredentials(true);
+    config.allowedOrigins().stream().filter(origin -> !"*".equals(origin)).forEach(cors::addOrigin);
+    return cors;
+  }
+
+  private void checkOrigin(RoutingContext ctx) {
+    if (stopping) {
+      ctx.response().setStatusCode(503).end();
+    } else if (config.originAllowed(ctx.request().getHeader("Origin"))) {
+      ctx.next();
+    } else {
+      ctx.response().setStatusCode(403).end();
+    }
+  }
+
+  // --- WebSocket ----------------------------------------------------------------------------------------
+
+  private void upgrade(RoutingContext ctx) {
+    if (stopping) {
+      ctx.response().setStatusCode(503).end();
+      return;
+    }
+    if (!config.originAllowed(ctx.request().getHeader("Origin"))) {
+      ctx.response().setStatusCode(403).end();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
+        : ctx.request().getParam("token");
+    ctx.request().toWebSocket().onSuccess(socket -> {
+      if (token != null) {
+        authenticated(socket, auth.authenticate(token));
+      } else {
+        awaitAuthFrame(socket);
+      }
+    });
+  }
+
+  /** No token on the upgrade: the first frame must be {@code {"type":"auth","token":...}} within the timeout. */
+  private void awaitAuthFrame(ServerWebSocket socket) {
+    Promise<Claims> claims = Promise.promise();
+    long timer = vertx.setTimer(config.authTimeoutMs(), id -> claims.tryFail(new ParleyException(
+        ErrorCode.UNAUTHORIZED, "no auth frame in time")));
+    socket.closeHandler(closed -> claims.tryFail("closed"));
+    socket.textMessageHandler(text -> {
+      if (claims.future().isComplete()) {
+        return;
+      }
+      String token = null;
+      try {
+        JsonObject frame = new JsonObject(text);
+        token = "auth".equals(frame.getValue("type")) && frame.getValue("token") instanceof String t ? t : null;
+      } catch (DecodeException | ClassCastException malformed) {
+        // not an auth frame
+      }
+      vertx.cancelTimer(timer);
+      if (token == null) {
+        claims.tryFail(new ParleyException(ErrorCode.UNAUTHORIZED, "the first frame must authenticate"));
+      } else {
+        socket.pause();
+        auth.authenticate(token).onComplete(claims);
+      }
+    });
+    authenticated(socket, claims.future());
+  }
+
+  private void authenticated(ServerWebSocket socket, Future<Claims> claims) {
+    claims.onFailure(failure -> {
+      if (!socket.isClosed()) {
+        socket.close(CloseCodes.UNAUTHORIZED, "unauthorized");
+      }
+    }).onSuccess(valid -> {
+      WebSocketSession session = new WebSocketSession(valid, hub, socket);
+      socket.pause();
+      socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
+      socket.binaryMessageHandler(binary -> session.onFrame(binary.toString()));
+      socket.pongHandler(pong -> session.heard());
+      socket.closeHandler(closed -> closed(session));
+      socket.exceptionHandler(failure -> LOG.debug("socket {} failed: {}", session.id, failure.toString()));
+      // Oversized messages are refused before they are parsed.
+      socket.textMessageHandler(text -> {
+        if (text.length() > config.maxFrameBytes()
+            && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
+          session.close(CloseCodes.TOO_LARGE, "frame too large");
+        } else {
+          session.onFrame(text);
+        }
+      });
+      open(session).onComplete(opened -> {
+        if (opened.succeeded() && !session.closed) {
+          session.write(null, new JsonObject().put("type", "ready").put("userId", session.userId())
+              .put("sessionId", session.id).put("heartbeatMs", config.heartbeatMs()).encode());
+          socket.resume();
+        } else if (!session.closed) {
+          session.close(opened.cause() instanceof ParleyException p && p.code() == ErrorCode.RATE_LIMITED
+              ? CloseCodes.RATE_LIMITED : CloseCodes.GOING_AWAY, "could not open the session");
+        }
+      });
+    });
+  }
+
+  // --- SockJS bridge ------------------------------------------------------------------------------------
+
+  private void bridge(SockJSSocket socket) {
+    socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
+    String urlToken = queryParam(socket.uri(), "token");
+    BridgeSession[] session = {null};
+    List<Buffer> early = new ArrayList<>();
+    socket.handler(buffer -> {
+      if (session[0] != null) {
+        onBridgeFrame(session[0], buffer);
+      } else {
+        early.add(buffer);
+      }
+    });
+    socket.closeHandler(closed -> {
+      if (session[0] != null) {
+        closed(session[0]);
+      }
+    });
+    Future<Claims> claims = urlToken != null ? auth.authenticate(urlToken) : firstFrameToken(early, socket);
+    claims.onFailure(failure -> socket.close(CloseCodes.UNAUTHORIZED, "unauthorized")).onSuccess(valid -> {
+      BridgeSession opened = new BridgeSession(valid, hub, socket);
+      open(opened).onComplete(done -> {
+        if (done.failed()) {
+          opened.close(CloseCodes.GOING_AWAY, "could not open the session");
+          return;
+        }
+        session[0] = opened;
+        early.forEach(buffer -> onBridgeFrame(opened, buffer));
+        early.clear();
+      });
+    });
+  }
+
+  /** Without ?token= the first frames must carry it in their headers; wait for the first one (bounded). */
+  private Future<Claims> firstFrameToken(List<Buffer> early, SockJSSocket socket) {
+    Promise<Claims> claims = Promise.promise();
+    long deadline = System.currentTimeMillis() + config.authTimeoutMs();
+    long[] timer = {0};
+    timer[0] = vertx.setPeriodic(20, id -> {
+      if (!early.isEmpty()) {
+        vertx.cancelTimer(id);
+        String token = headerToken(early.get(0));
+        if (token == null) {
+          claims.tryFail("no token");
+        } else {
+          auth.authenticate(token).onComplete(claims);
+        }
+      } else if (System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(id);
+        claims.tryFail("no token in time");
+      }
+    });
+    return claims.future();
+  }
+
+  private void onBridgeFrame(BridgeSession session, Buffer buffer) {
+    if (buffer.length() > config.maxFrameBytes()) {
+      session.close(CloseCodes.TOO_LARGE, "frame too large");
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = buffer.toJsonObject();
+    } catch (DecodeException | ClassCastException malformed) {
+      return;
+    }
+    session.onFrame(frame, headerToken(frame));
+  }
+
+  private static String headerToken(Buffer buffer) {
+    try {
+      return headerToken(buffer.toJsonObject());
+    } catch (DecodeException | ClassCastException malformed) {
+      return null;
+    }
+  }
+
+  private static String headerToken(JsonObject frame) {
+    return frame.getValue("headers") instanceof JsonObject headers && headers.getValue("token") instanceof String t
+        ? t : null;
+  }
+
+  // --- sessions -----------------------------------------------------------------------------------------
+
+  /** Registers a session: connection cap, the rooms it follows, presence. */
+  private Future<Void> open(Session session) {
+    return presence.connections(session.userId()).otherwise(0).compose(count -> {
+      if (count + hub.localConnections(session.userId()) > config.maxConnectionsPerUser() * 2
+          || count >= config.maxConnectionsPerUser()) {
+        return Future.failedFuture(new ParleyException(ErrorCode.RATE_LIMITED, "too many connections"));
+      }
+      hub.add(session);
+      Future<Void> rooms = session.followsAllRooms()
+          ? hub.userRooms(session.userId()).compose(ids -> Future.all(ids.stream()
+              .map(roomId -> hub.follow(session, roomId)).toList()).mapEmpty())
+          : Future.succeededFuture();
+      return rooms.onSuccess(followed -> presence.connected(session.userId(), session.id)
+          .onSuccess(first -> {
+            if (first) {
+              announcePresence(session.userId(), "online", null);
+            }
+          }));
+    });
+  }
+
+  private void closed(Session session) {
+    session.closed = true;
+    hub.remove(session);
+    long at = System.currentTimeMillis();
+    presence.disconnected(session.userId(), session.id, at).onSuccess(last -> {
+      if (last) {
+        announcePresence(session.userId(), "offline", at);
+      }
+    });
+  }
+
+  private void announcePresence(String userId, String status, Long lastSeen) {
+    JsonObject body = new JsonObject().put("userId", userId).put("status", status);
+    if (lastSeen != null) {
+      body.put("lastSeen", lastSeen);
+    }
+    hub.userRooms(userId).onSuccess(roomIds -> roomIds.forEach(roomId -> vertx.eventBus().publish(
+        dev.parley.contract.Addresses.room(roomId),
+        dev.parley.contract.RoomEvent.by(userId, roomId, dev.parley.contract.RoomEvent.PRESENCE, body))));
+  }
+
+  /** Pings WebSockets and closes the ones that stayed silent for two heartbeats (4408). */
+  private void heartbeat() {
+    long silentNanos = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs() * 2L);
+    long now = System.nanoTime();
+    for (Session session : hub.all()) {
+      if (now - session.lastHeardNanos > silentNanos) {
+        session.close(CloseCodes.NO_HEARTBEAT, "no heartbeat");
+      } else if (session instanceof WebSocketSession socket) {
+        socket.ping();
+      }
+    }
+  }
+
+  private void refreshPresence() {
+    List<String[]> connections = new ArrayList<>();
+    hub.all().forEach(session -> connections.add(new String[] {session.userId(), session.id}));
+    if (!connections.isEmpty()) {
+      presence.refresh(connections);
+    }
+  }
+
+  /**
+   * SIGTERM: stop accepting, let in-flight sends finish (bounded) so their acks go out, then close every
+   * socket with 4503 so clients reconnect to another node and resume.
+   */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    timers.forEach(vertx::cancelTimer);
+    Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.currentTimeMillis() + config.drainTimeoutMs();
+    vertx.setPeriodic(20, id -> {
+      boolean idle = hub.all().stream().allMatch(session -> session.inFlightSends == 0);
+      if (idle || System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(id);
+        drained.complete();
+      }
+    });
+    return Future.all(closedServer, drained.future()).compose(done -> {
+      List<Future<Boolean>> offline = new ArrayList<>();
+      for (Session session : hub.all()) {
+        session.close(CloseCodes.GOING_AWAY, "server going away");
+        session.closed = true;
+        hub.remove(session);
+        offline.add(presence.disconnected(session.userId(), session.id, System.currentTimeMillis()).otherwise(false));
+      }
+      return Future.join(offline);
+    }).eventually(() -> Future.join(hub.stop(), guard.stop(),
+        healthCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, healthCheck)))
+        .eventually(() -> {
+          redis.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  private static String queryParam(String uri, String name) {
+    int query = uri == null ? -1 : uri.indexOf('?');
+    if (query < 0) {
+      return null;
+    }
+    for (String pair : uri.substring(query + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0 && pair.substring(0, eq).equals(name)) {
+        return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return null;
   }
 }

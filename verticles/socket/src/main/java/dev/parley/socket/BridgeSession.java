@@ -1,0 +1,182 @@
+package dev.parley.socket;
+
+import dev.parley.common.auth.AccessTokens.Claims;
+import dev.parley.common.auth.TokenRejected;
+import dev.parley.contract.Addresses;
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.ParleyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+
+/**
+ * A browser session over SockJS speaking the Vert.x event-bus bridge protocol (what
+ * {@code @vertx/eventbus-bridge-client.js} sends), implemented here rather than with the stock bridge so
+ * that nothing is allowed unless listed, every register is checked against membership, the sender is the
+ * authenticated user, and delivery goes through the node's per-room consumers instead of one clustered
+ * consumer per registration.
+ *
+ * <p>Allowed: {@code send} to {@code chat.send} (with a reply), {@code register}/{@code unregister} of
+ * {@code chat.room.<id>} (members only) and {@code chat.user.<own id>}, {@code ping}. Everything else is
+ * answered with an {@code err} frame ({@code access_denied}).
+ */
+final class BridgeSession extends Session {
+
+  static final String SEND_ADDRESS = "chat.send";
+  private static final String ROOM_PREFIX = "chat.room.";
+
+  private final SockJSSocket socket;
+  private final TokenBucket rate;
+  private boolean userEvents;
+
+  BridgeSession(Claims claims, SessionHub hub, SockJSSocket socket) {
+    super(claims, hub);
+    this.socket = socket;
+    this.rate = new TokenBucket(hub.config.messagesPerSecond(), hub.config.messageBurst());
+  }
+
+  /** Wraps an event in a {@code rec} frame for its address; a null address means a ready bridge frame. */
+  @Override
+  void transmit(String address, String frame) {
+    // Addresses are chat.room.<id> of a room the user was checked to belong to, or chat.user.<own id>.
+    socket.write(address == null ? frame : "{\"type\":\"rec\",\"address\":\"" + address + "\",\"body\":" + frame + "}");
+  }
+
+  @Override
+  boolean overflowing() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  boolean followsAllRooms() {
+    return false;
+  }
+
+  @Override
+  boolean receivesUserEvents() {
+    return userEvents;
+  }
+
+  @Override
+  void close(int code, String reason) {
+    if (!closed) {
+      closed = true;
+      socket.close(code, reason);
+    }
+  }
+
+  /** One bridge frame; {@code frameToken} is the token the frame carried in its headers, if any. */
+  void onFrame(JsonObject frame, String frameToken) {
+    heard();
+    hub.metrics.received();
+    if (closed) {
+      return;
+    }
+    String type = frame.getString("type", "");
+    String address = frame.getValue("address") instanceof String a ? a : null;
+    if ("ping".equals(type)) {
+      return;
+    }
+    if (!rate.tryTake()) {
+      denied(address, ErrorCode.RATE_LIMITED, "rate_limited");
+      close(CloseCodes.RATE_LIMITED, "rate limited");
+      return;
+    }
+    if (frameToken != null && !sameUser(frameToken)) {
+      denied(address, ErrorCode.UNAUTHORIZED, "unauthorized");
+      return;
+    }
+    switch (type) {
+      case "send" -> onSend(frame, address);
+      case "register" -> onRegister(address);
+      case "unregister" -> onUnregister(address);
+      default -> denied(address, ErrorCode.FORBIDDEN, "access_denied");
+    }
+  }
+
+  /** A token repeated on a frame must be valid and name this socket's user. */
+  private boolean sameUser(String token) {
+    try {
+      return hub.auth.verifyOnly(token).userId().equals(userId());
+    } catch (TokenRejected rejected) {
+      return false;
+    }
+  }
+
+  private void onSend(JsonObject frame, String address) {
+    String replyAddress = frame.getValue("replyAddress") instanceof String r ? r : null;
+    if (!SEND_ADDRESS.equals(address)) {
+      denied(replyAddress != null ? replyAddress : address, ErrorCode.FORBIDDEN, "access_denied");
+      return;
+    }
+    JsonObject body = frame.getValue("body") instanceof JsonObject b ? b : new JsonObject();
+    String room = body.getValue("room") instanceof String r ? r : null;
+    String text = body.getValue("text") instanceof String t ? t : null;
+    String clientMsgId = body.getValue("clientMsgId") instanceof String c ? c : null;
+    if (room == null || text == null || clientMsgId == null) {
+      reply(replyAddress, null, ParleyException.badRequest(room == null ? "room" : text == null ? "text" : "clientMsgId",
+          "chat.send needs {room, text, clientMsgId}"));
+      return;
+    }
+    send(room, clientMsgId, text, null).onComplete(result -> {
+      if (result.succeeded()) {
+        JsonObject ack = result.result();
+        reply(replyAddress, new JsonObject().put("seq", ack.getLong("seq")).put("msgId", ack.getString("msgId"))
+            .put("ts", ack.getLong("ts")), null);
+      } else {
+        reply(replyAddress, null, ParleyException.from(result.cause()));
+      }
+    });
+  }
+
+  private void onRegister(String address) {
+    if (address == null) {
+      denied(null, ErrorCode.FORBIDDEN, "access_denied");
+    } else if (address.equals(Addresses.user(userId()))) {
+      userEvents = true;
+    } else if (address.startsWith(ROOM_PREFIX)) {
+      String roomId = address.substring(ROOM_PREFIX.length());
+      // Checked on every register: the membership lookup is cached in Redis, backed by MySQL.
+      hub.isMember(userId(), roomId).onComplete(member -> {
+        if (member.succeeded() && member.result()) {
+          hub.follow(this, roomId);
+        } else {
+          denied(address, ErrorCode.FORBIDDEN, "access_denied");
+        }
+      });
+    } else {
+      denied(address, ErrorCode.FORBIDDEN, "access_denied");
+    }
+  }
+
+  private void onUnregister(String address) {
+    if (address == null) {
+      return;
+    }
+    if (address.equals(Addresses.user(userId()))) {
+      userEvents = false;
+    } else if (address.startsWith(ROOM_PREFIX)) {
+      hub.unfollow(this, address.substring(ROOM_PREFIX.length()));
+    }
+  }
+
+  private void reply(String replyAddress, JsonObject body, ParleyException error) {
+    if (replyAddress == null) {
+      return;
+    }
+    if (error != null) {
+      denied(replyAddress, error.code(), error.toJson().encode());
+    } else {
+      write(null, new JsonObject().put("type", "rec").put("address", replyAddress).put("body", body).encode());
+    }
+  }
+
+  /** An {@code err} frame, as the stock bridge sends it; {@code failureCode} is the HTTP status of the error. */
+  private void denied(String address, ErrorCode code, String message) {
+    JsonObject err = new JsonObject().put("type", "err").put("failureCode", code.status())
+        .put("failureType", "RECIPIENT_FAILURE").put("message", message);
+    if (address != null) {
+      err.put("address", address);
+    }
+    socket.write(err.encode());
+  }
+}

@@ -1,0 +1,239 @@
+package dev.parley.socket;
+
+import dev.parley.common.auth.AccessTokens.Claims;
+import dev.parley.contract.Addresses;
+import dev.parley.contract.RoomEvent;
+import dev.parley.contract.UserEvent;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One authenticated real-time connection, WebSocket or SockJS bridge: the rooms it follows, its place in each
+ * room's message stream, and delivery with bounded buffering. Event-loop confined (its verticle's loop).
+ */
+abstract class Session {
+
+  final String id = UUID.randomUUID().toString();
+  final Claims claims;
+  final SessionHub hub;
+  final Map<String, RoomCursor> rooms = new HashMap<>();
+  private final Map<String, String> lastPresence = new HashMap<>();
+  private final Map<String, Future<?>> sendChains = new HashMap<>();
+  long lastHeardNanos = System.nanoTime();
+  boolean closed;
+  int inFlightSends;
+
+  Session(Claims claims, SessionHub hub) {
+    this.claims = claims;
+    this.hub = hub;
+  }
+
+  String userId() {
+    return claims.userId();
+  }
+
+  /** Writes one frame for {@code address} (the bridge needs it; a raw WebSocket ignores it). */
+  abstract void transmit(String address, String frame);
+
+  /** A WebSocket follows every room of its user; a bridge socket only the rooms it registered. */
+  abstract boolean followsAllRooms();
+
+  /** Sends the close frame with a contract close code and ends the connection. */
+  abstract void close(int code, String reason);
+
+  /** True when the socket's outbound buffer is over its bound: a slow consumer. */
+  abstract boolean overflowing();
+
+  void heard() {
+    lastHeardNanos = System.nanoTime();
+  }
+
+  /** Delivers a frame, or closes the socket with 4409 when the client does not keep up. */
+  final void write(String address, String frame) {
+    if (closed) {
+      return;
+    }
+    if (overflowing()) {
+      hub.metrics.slowConsumer();
+      close(CloseCodes.SLOW_CONSUMER, "slow consumer: reconnect and resume");
+      return;
+    }
+    transmit(address, frame);
+    hub.metrics.delivered();
+  }
+
+  // --- inbound events ---------------------------------------------------------------------------------------
+
+  void onRoomEvent(RoomEvent event) {
+    if (closed || !rooms.containsKey(event.roomId())) {
+      return;
+    }
+    String address = Addresses.room(event.roomId());
+    if (event.userId() != null && event.userId().equals(userId())) {
+      return;
+    }
+    if (RoomEvent.PRESENCE.equals(event.type())) {
+      // A user shares several rooms with this socket: tell it once per change.
+      if (event.frame().equals(lastPresence.put(event.userId(), event.frame()))) {
+        return;
+      }
+    }
+    if (RoomEvent.MESSAGE.equals(event.type())) {
+      onMessage(event.roomId(), event.seq(), event.frame());
+    } else {
+      write(address, event.frame());
+    }
+  }
+
+  /** A WebSocket gets its user's events always; a bridge socket once it registered its user address. */
+  abstract boolean receivesUserEvents();
+
+  void onUserEvent(UserEvent event) {
+    if (!closed && receivesUserEvents()) {
+      write(Addresses.user(userId()), event.frame());
+    }
+  }
+
+  private void onMessage(String roomId, long seq, String frame) {
+    RoomCursor cursor = rooms.get(roomId);
+    if (cursor.last >= 0 && seq <= cursor.last) {
+      return;
+    }
+    if (!cursor.filling && (cursor.last < 0 || seq == cursor.last + 1)) {
+      cursor.last = seq;
+      write(Addresses.room(roomId), frame);
+      drain(roomId, cursor);
+      return;
+    }
+    cursor.pending.put(seq, frame);
+    if (!cursor.filling) {
+      fill(roomId, cursor).onSuccess(filled -> {
+        if (!filled) {
+          flushPending(roomId, cursor);
+        }
+      });
+    }
+  }
+
+  /** History pages are at most this long (persistence's limit). */
+  private static final int PAGE = 200;
+
+  /**
+   * Reads the hole below the pending events from history and delivers it in order, then what waited. False
+   * when the hole is wider than the resume window: nothing is replayed and the client reloads through REST.
+   */
+  private Future<Boolean> fill(String roomId, RoomCursor cursor) {
+    cursor.filling = true;
+    long from = Math.max(0, cursor.last);
+    return fillPage(roomId, cursor, from).transform(result -> {
+      cursor.filling = false;
+      if (result.failed()) {
+        // History could not be read (persistence away): deliver what waited; the client sees the hole.
+        flushPending(roomId, cursor);
+        return Future.succeededFuture(false);
+      }
+      if (!result.result()) {
+        return Future.succeededFuture(false);
+      }
+      drain(roomId, cursor);
+      if (!cursor.pending.isEmpty() && !closed && rooms.containsKey(roomId)) {
+        // Committed after the read: read again.
+        return fill(roomId, cursor);
+      }
+      return Future.succeededFuture(true);
+    });
+  }
+
+  private Future<Boolean> fillPage(String roomId, RoomCursor cursor, long from) {
+    return hub.history(userId(), roomId, cursor.last < 0 ? from : cursor.last, PAGE).compose(page -> {
+      if (closed || !rooms.containsKey(roomId)) {
+        return Future.succeededFuture(false);
+      }
+      if (page.getLong("lastSeq", 0L) - from > hub.config.resumeWindow()) {
+        return Future.succeededFuture(false);
+      }
+      JsonArray messages = page.getJsonArray("messages");
+      for (int i = 0; i < messages.size(); i++) {
+        JsonObject message = messages.getJsonObject(i);
+        long seq = message.getLong("seq");
+        if (seq > cursor.last) {
+          cursor.last = seq;
+          write(Addresses.room(roomId), message.copy().put("type", RoomEvent.MESSAGE).encode());
+        }
+      }
+      return page.getBoolean("hasMore") ? fillPage(roomId, cursor, from) : Future.succeededFuture(true);
+    });
+  }
+
+  private void flushPending(String roomId, RoomCursor cursor) {
+    cursor.pending.forEach((seq, frame) -> write(Addresses.room(roomId), frame));
+    if (!cursor.pending.isEmpty()) {
+      cursor.last = cursor.pending.lastKey();
+    }
+    cursor.pending.clear();
+  }
+
+  private void drain(String roomId, RoomCursor cursor) {
+    while (!cursor.pending.isEmpty()) {
+      Map.Entry<Long, String> next = cursor.pending.firstEntry();
+      if (next.getKey() <= cursor.last) {
+        cursor.pending.pollFirstEntry();
+      } else if (next.getKey() == cursor.last + 1) {
+        cursor.pending.pollFirstEntry();
+        cursor.last = next.getKey();
+        write(Addresses.room(roomId), next.getValue());
+      } else {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Replays what the client missed since {@code positions} (room -> last seen seq), room by room, then answers
+   * which rooms were recovered; past the resume window a room is not replayed ({@code recovered: false}).
+   */
+  Future<JsonObject> resume(Map<String, Long> positions) {
+    JsonObject result = new JsonObject();
+    Future<Void> chain = Future.succeededFuture();
+    for (Map.Entry<String, Long> position : positions.entrySet()) {
+      String roomId = position.getKey();
+      RoomCursor cursor = rooms.get(roomId);
+      if (cursor == null) {
+        result.put(roomId, new JsonObject().put("recovered", false).put("lastSeq", 0));
+        continue;
+      }
+      chain = chain.compose(previous -> {
+        cursor.last = Math.max(0, position.getValue());
+        return fill(roomId, cursor).map(recovered -> {
+          if (!recovered) {
+            // Too far behind: the client reloads through REST; live messages flow from here on.
+            flushPending(roomId, cursor);
+          }
+          result.put(roomId, new JsonObject().put("recovered", recovered).put("lastSeq", Math.max(0, cursor.last)));
+          return null;
+        });
+      });
+    }
+    return chain.map(done -> result);
+  }
+
+  /** Sends of one socket to one room go out one after the other, so they are stored in the order sent. */
+  Future<JsonObject> send(String roomId, String clientMsgId, String text, Long replyTo) {
+    Future<?> previous = sendChains.getOrDefault(roomId, Future.succeededFuture());
+    inFlightSends++;
+    Future<JsonObject> mine = previous.transform(done -> hub.send(this, roomId, clientMsgId, text, replyTo))
+        .andThen(done -> inFlightSends--);
+    sendChains.put(roomId, mine);
+    mine.onComplete(done -> sendChains.remove(roomId, mine));
+    return mine;
+  }
+
+  Set<String> roomIds() {
+    return rooms.keySet();
+  }
+}

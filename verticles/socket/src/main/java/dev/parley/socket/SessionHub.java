@@ -1,0 +1,213 @@
+package dev.parley.socket;
+
+import dev.parley.contract.Addresses;
+import dev.parley.contract.ChatMessage;
+import dev.parley.contract.RoomActions;
+import dev.parley.contract.RoomEvent;
+import dev.parley.contract.SendMessage;
+import dev.parley.contract.UserEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The sessions of one socket verticle instance and how events reach them. A room's events arrive through one
+ * clustered consumer per room that has local sessions (registered with the first, dropped with the last);
+ * user events and session revocations through one consumer each for the whole instance. So the cluster holds
+ * registrations per room and per instance, never per connection or per user.
+ */
+final class SessionHub {
+
+  final Vertx vertx;
+  final SocketConfig config;
+  final SocketMetrics metrics;
+  final Presence presence;
+  final SocketAuth auth;
+  private final DeliveryOptions requests;
+  private final Map<String, Session> sessions = new HashMap<>();
+  private final Map<String, Set<Session>> byUser = new HashMap<>();
+  private final Map<String, RoomChannel> channels = new HashMap<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  /** A room followed by local sessions: its clustered consumer and who gets its events. */
+  private static final class RoomChannel {
+    final Set<Session> sessions = new HashSet<>();
+    MessageConsumer<RoomEvent> consumer;
+    Future<Void> ready;
+  }
+
+  SessionHub(Vertx vertx, SocketConfig config, SocketMetrics metrics, Presence presence, SocketAuth auth) {
+    this.vertx = vertx;
+    this.auth = auth;
+    this.config = config;
+    this.metrics = metrics;
+    this.presence = presence;
+    this.requests = new DeliveryOptions().setSendTimeout(config.requestTimeoutMs());
+  }
+
+  Future<Void> start() {
+    MessageConsumer<UserEvent> users = vertx.eventBus().consumer(Addresses.USER_EVENTS, this::onUserEvent);
+    MessageConsumer<JsonObject> revoked = vertx.eventBus().consumer(Addresses.SESSION_REVOKED, message ->
+        closeLoginSession(message.body().getString("sessionId")));
+    consumers.add(users);
+    consumers.add(revoked);
+    return Future.all(users.completion(), revoked.completion()).mapEmpty();
+  }
+
+  int size() {
+    return sessions.size();
+  }
+
+  List<Session> all() {
+    return new ArrayList<>(sessions.values());
+  }
+
+  int localConnections(String userId) {
+    return byUser.getOrDefault(userId, Set.of()).size();
+  }
+
+  void add(Session session) {
+    sessions.put(session.id, session);
+    byUser.computeIfAbsent(session.userId(), id -> new HashSet<>()).add(session);
+    metrics.opened();
+  }
+
+  void remove(Session session) {
+    if (sessions.remove(session.id) == null) {
+      return;
+    }
+    Set<Session> mine = byUser.get(session.userId());
+    if (mine != null && mine.remove(session) && mine.isEmpty()) {
+      byUser.remove(session.userId());
+    }
+    for (String roomId : new ArrayList<>(session.roomIds())) {
+      unfollow(session, roomId);
+    }
+    metrics.closed();
+  }
+
+  /** The ids of the user's rooms (cached by the rooms verticle). */
+  Future<List<String>> userRooms(String userId) {
+    return rooms(RoomActions.USER_ROOMS, new JsonObject().put("userId", userId))
+        .map(reply -> reply.getJsonArray("roomIds").stream().map(String::valueOf).toList());
+  }
+
+  Future<Boolean> isMember(String userId, String roomId) {
+    return rooms(RoomActions.MEMBERSHIP, new JsonObject().put("userId", userId).put("roomId", roomId))
+        .map(reply -> reply.getBoolean("member", false));
+  }
+
+  /** Starts delivering the room's events to the session; completes once the room's consumer is registered. */
+  Future<Void> follow(Session session, String roomId) {
+    if (session.closed) {
+      return Future.succeededFuture();
+    }
+    session.rooms.computeIfAbsent(roomId, id -> new RoomCursor());
+    RoomChannel channel = channels.get(roomId);
+    if (channel == null) {
+      RoomChannel created = new RoomChannel();
+      created.consumer = vertx.eventBus().consumer(Addresses.room(roomId), message -> deliver(created, message));
+      created.ready = created.consumer.completion();
+      channels.put(roomId, created);
+      channel = created;
+    }
+    channel.sessions.add(session);
+    return channel.ready;
+  }
+
+  void unfollow(Session session, String roomId) {
+    session.rooms.remove(roomId);
+    RoomChannel channel = channels.get(roomId);
+    if (channel != null && channel.sessions.remove(session) && channel.sessions.isEmpty()) {
+      channels.remove(roomId);
+      channel.consumer.unregister();
+    }
+  }
+
+  private void deliver(RoomChannel channel, Message<RoomEvent> message) {
+    RoomEvent event = message.body();
+    for (Session session : new ArrayList<>(channel.sessions)) {
+      session.onRoomEvent(event);
+    }
+  }
+
+  /** Membership changes follow the user's sockets; then the event itself is delivered to them. */
+  private void onUserEvent(Message<UserEvent> message) {
+    UserEvent event = message.body();
+    Set<Session> local = byUser.get(event.userId());
+    if (local == null) {
+      return;
+    }
+    for (Session session : new ArrayList<>(local)) {
+      if (event.roomId() != null && RoomEvent.MEMBER_JOINED.equals(event.type()) && session.followsAllRooms()) {
+        follow(session, event.roomId());
+      }
+      session.onUserEvent(event);
+      if (event.roomId() != null
+          && (RoomEvent.MEMBER_LEFT.equals(event.type()) || RoomEvent.ROOM_DELETED.equals(event.type()))) {
+        // A kicked user receives nothing more from the room, on any transport.
+        unfollow(session, event.roomId());
+      }
+    }
+  }
+
+  private void closeLoginSession(String loginSessionId) {
+    for (Session session : all()) {
+      if (session.claims.sessionId().equals(loginSessionId)) {
+        session.close(CloseCodes.UNAUTHORIZED, "session revoked");
+      }
+    }
+  }
+
+  Future<JsonObject> history(String userId, String roomId, long after, int limit) {
+    JsonObject request = new JsonObject().put("userId", userId).put("roomId", roomId).put("limit", limit);
+    if (after >= 0) {
+      request.put("after", after);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES, request,
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.HISTORY)).map(Message::body);
+  }
+
+  /** A durable send; the sender is always the authenticated user. -> the ack fields. */
+  Future<JsonObject> send(Session session, String roomId, String clientMsgId, String text, Long replyTo) {
+    SendMessage send = new SendMessage(roomId, session.userId(), clientMsgId, text, replyTo);
+    return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, send, requests).map(reply -> {
+      ChatMessage message = reply.body();
+      return new JsonObject().put("room", message.roomId()).put("seq", message.seq()).put("msgId", message.id())
+          .put("ts", message.ts());
+    });
+  }
+
+  Future<JsonObject> markRead(Session session, String roomId, long seq) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES,
+        new JsonObject().put("userId", session.userId()).put("roomId", roomId).put("seq", seq),
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.READ)).map(Message::body);
+  }
+
+  void publishTyping(Session session, String roomId) {
+    vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.by(session.userId(), roomId, RoomEvent.TYPING,
+        new JsonObject().put("room", roomId).put("userId", session.userId())));
+  }
+
+  private Future<JsonObject> rooms(String action, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.ROOMS, body,
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+  }
+
+  Future<Void> stop() {
+    List<Future<Void>> unregistered = new ArrayList<>();
+    consumers.forEach(consumer -> unregistered.add(consumer.unregister()));
+    channels.values().forEach(channel -> unregistered.add(channel.consumer.unregister()));
+    channels.clear();
+    return Future.join(unregistered).mapEmpty();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.parley.socket;
+
+import dev.parley.common.Settings;
+import java.util.List;
+
+/** The {@code socket} config section: limits and timings of real-time sessions. */
+record SocketConfig(
+    List<String> allowedOrigins,
+    int heartbeatMs,
+    int authTimeoutMs,
+    int maxFrameBytes,
+    int writeQueueMaxBytes,
+    int messagesPerSecond,
+    int messageBurst,
+    int maxInvalidFrames,
+    int maxConnectionsPerUser,
+    int resumeWindow,
+    int typingIntervalMs,
+    int presenceTtlSeconds,
+    int requestTimeoutMs,
+    int drainTimeoutMs) {
+
+  static SocketConfig from(Settings settings) {
+    return new SocketConfig(
+        settings.strings("socket.allowedOrigins"),
+        settings.integer("socket.heartbeatMs", 25_000),
+        settings.integer("socket.authTimeoutMs", 5_000),
+        settings.integer("socket.maxFrameBytes", 65_536),
+        settings.integer("socket.writeQueueMaxBytes", 1_048_576),
+        settings.integer("socket.messagesPerSecond", 20),
+        settings.integer("socket.messageBurst", 40),
+        settings.integer("socket.maxInvalidFrames", 10),
+        settings.integer("socket.maxConnectionsPerUser", 10),
+        settings.integer("socket.resumeWindow", 1000),
+        settings.integer("socket.typingIntervalMs", 1_000),
+        settings.integer("socket.presenceTtlSeconds", 30),
+        settings.integer("socket.requestTimeoutMs", 10_000),
+        settings.integer("socket.drainTimeoutMs", 5_000));
+  }
+
+  /** "*" allows every origin; requests without an Origin header (non-browser clients) are always allowed. */
+  boolean originAllowed(String origin) {
+    return origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin);
+  }
+}

@@ -1,0 +1,178 @@
+package dev.parley.socket;
+
+import dev.parley.common.auth.AccessTokens.Claims;
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.ParleyException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A raw WebSocket session speaking the contract's frames ({@code send}, {@code resume}, {@code typing}, ...). */
+final class WebSocketSession extends Session {
+
+  private final ServerWebSocket socket;
+  private final TokenBucket rate;
+  private final Map<String, Long> lastTyping = new HashMap<>();
+  private int invalidFrames;
+
+  WebSocketSession(Claims claims, SessionHub hub, ServerWebSocket socket) {
+    super(claims, hub);
+    this.socket = socket;
+    this.rate = new TokenBucket(hub.config.messagesPerSecond(), hub.config.messageBurst());
+  }
+
+  @Override
+  void transmit(String address, String frame) {
+    socket.writeTextMessage(frame);
+  }
+
+  @Override
+  boolean overflowing() {
+    return socket.writeQueueFull();
+  }
+
+  @Override
+  boolean followsAllRooms() {
+    return true;
+  }
+
+  @Override
+  boolean receivesUserEvents() {
+    return true;
+  }
+
+  @Override
+  void close(int code, String reason) {
+    if (!closed) {
+      closed = true;
+      socket.close((short) code, reason);
+    }
+  }
+
+  void ping() {
+    if (!closed) {
+      socket.writePing(Buffer.buffer());
+    }
+  }
+
+  /** One text frame from the client. */
+  void onFrame(String text) {
+    heard();
+    hub.metrics.received();
+    if (closed) {
+      return;
+    }
+    if (!rate.tryTake()) {
+      write(null, error(null, ErrorCode.RATE_LIMITED, "too many frames"));
+      close(CloseCodes.RATE_LIMITED, "rate limited");
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = new JsonObject(text);
+    } catch (DecodeException | ClassCastException malformed) {
+      invalid(null, "a frame must be one JSON object");
+      return;
+    }
+    String type = frame.getValue("type") instanceof String t ? t : null;
+    Object id = frame.getValue("id");
+    try {
+      switch (type == null ? "" : type) {
+        case "ping" -> write(null, "{\"type\":\"pong\"}");
+        case "send" -> onSend(frame);
+        case "resume" -> onResume(frame);
+        case "typing" -> onTyping(frame);
+        case "read" -> onRead(frame);
+        case "auth" -> write(null, error(id, ErrorCode.BAD_REQUEST, "already authenticated"));
+        default -> invalid(id, type == null ? "a frame needs a type" : "unknown type '" + type + "'");
+      }
+    } catch (ParleyException bad) {
+      if (bad.code() == ErrorCode.BAD_REQUEST) {
+        invalid(id, bad.getMessage());
+      } else {
+        write(null, error(id, bad.code(), bad.getMessage()));
+      }
+    }
+  }
+
+  private void onSend(JsonObject frame) {
+    String clientMsgId = requiredString(frame, "id");
+    String room = requiredString(frame, "room");
+    String text = requiredString(frame, "text");
+    Long replyTo = frame.getValue("replyTo") instanceof Number number ? number.longValue() : null;
+    send(room, clientMsgId, text, replyTo).onComplete(result -> {
+      if (result.succeeded()) {
+        write(null, result.result().copy().put("type", "ack").put("id", clientMsgId).encode());
+      } else {
+        ParleyException error = ParleyException.from(result.cause());
+        write(null, error(clientMsgId, error.code(), error.getMessage()));
+      }
+    });
+  }
+
+  private void onResume(JsonObject frame) {
+    if (!(frame.getValue("positions") instanceof JsonObject positions)) {
+      throw ParleyException.badRequest("positions", "positions must be an object {roomId: lastSeenSeq}");
+    }
+    Map<String, Long> wanted = new LinkedHashMap<>();
+    positions.forEach(entry -> {
+      if (!(entry.getValue() instanceof Number seq)) {
+        throw ParleyException.badRequest("positions", "positions must map room ids to seqs");
+      }
+      wanted.put(entry.getKey(), seq.longValue());
+    });
+    resume(wanted).onSuccess(rooms ->
+        write(null, new JsonObject().put("type", "resumed").put("rooms", rooms).encode()));
+  }
+
+  private void onTyping(JsonObject frame) {
+    String room = requiredString(frame, "room");
+    if (!rooms.containsKey(room)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Long last = lastTyping.get(room);
+    // Typing is a hint: at most one announcement per room per interval, the rest are dropped silently.
+    if (last == null || now - last >= hub.config.typingIntervalMs()) {
+      lastTyping.put(room, now);
+      hub.publishTyping(this, room);
+    }
+  }
+
+  private void onRead(JsonObject frame) {
+    String room = requiredString(frame, "room");
+    if (!(frame.getValue("seq") instanceof Number seq)) {
+      throw ParleyException.badRequest("seq", "seq is required");
+    }
+    hub.markRead(this, room, seq.longValue()).onFailure(failure -> {
+      ParleyException error = ParleyException.from(failure);
+      write(null, error(null, error.code(), error.getMessage()));
+    });
+  }
+
+  private void invalid(Object id, String message) {
+    write(null, error(id, ErrorCode.BAD_REQUEST, message));
+    if (++invalidFrames > hub.config.maxInvalidFrames()) {
+      close(CloseCodes.POLICY, "too many invalid frames");
+    }
+  }
+
+  static String error(Object id, ErrorCode code, String message) {
+    JsonObject error = new JsonObject().put("type", "error").put("code", code.wire()).put("message", message);
+    if (id != null) {
+      error.put("id", id);
+    }
+    return error.encode();
+  }
+
+  private static String requiredString(JsonObject frame, String field) {
+    if (!(frame.getValue(field) instanceof String value) || value.isEmpty()) {
+      throw ParleyException.badRequest(field, field + " is required");
+    }
+    return value;
+  }
+}
