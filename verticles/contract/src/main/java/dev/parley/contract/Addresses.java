@@ -106,4 +106,25 @@ public final class Addresses {
    * socket layer closes that session's sockets.
    */
   public static final String SESSION_REVOKED = "parley.sessions.revoked";
+
+  // --- message event stream, search and notifications (issue 6) ----------------------------------------------
+  // Every committed message, edit and delete is a row of the outbox table message_events (written in the same
+  // transaction). The persistence side relays the rows in id order to Kafka (topic <kafka.topicPrefix> +
+  // MESSAGE_EVENTS_TOPIC, keyed by room id) or, without Kafka, publishes them on MESSAGE_EVENTS. Consumers keep
+  // their own watermark (an event id) and catch up from MySQL through PERSISTENCE_EVENTS.
+
+  /** Published (clustered) batches of the message event stream when Kafka is off. Body {@link MessageEvents}. */
+  public static final String MESSAGE_EVENTS = "parley.events.messages";
+  /** Suffix of the Kafka topic of the message event stream; the topic is {@code kafka.topicPrefix} + this. */
+  public static final String MESSAGE_EVENTS_TOPIC = "messages";
+  /** Persistence: the outbox for stream consumers (catch-up, rebuilds, watermarks). See {@link StreamActions}. */
+  public static final String PERSISTENCE_EVENTS = "parley.persistence.events";
+  /** Persistence: stored notifications and room mutes. See {@link NotificationActions}. */
+  public static final String PERSISTENCE_NOTIFICATIONS = "parley.persistence.notifications";
+  /**
+   * Search verticle: a full-text query for a user. Body {@code {userId, q, roomId?, limit?}}; reply
+   * {@code {hits: [{roomId, seq, senderId, text, ts, highlight}]}}. Fails 400 (field q/limit/roomId), 404 for a
+   * private room the user cannot see, 503 while the index is being rebuilt.
+   */
+  public static final String SEARCH = "parley.search";
 }

@@ -19,6 +19,7 @@ public final class Codecs {
     register(bus, ChatMessage.class, ChatMessage::fromJson);
     register(bus, SendMessage.class, SendMessage::fromJson);
     register(bus, RoomEvent.class, RoomEvent::fromJson);
+    register(bus, MessageEvents.class, MessageEvents::fromJson);
     register(bus, UserEvent.class, UserEvent::fromJson);
   }
 

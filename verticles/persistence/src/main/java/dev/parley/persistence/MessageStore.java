@@ -179,7 +179,8 @@ final class MessageStore {
           }
           ChatMessage edited = new ChatMessage(message.id(), message.roomId(), seq, message.senderId(), text,
               message.ts(), message.clientMsgId(), message.replyTo(), now, false);
-          return connection.preparedQuery(EDIT).execute(Tuple.of(text, now, roomId, seq)).map(edited);
+          return connection.preparedQuery(EDIT).execute(Tuple.of(text, now, roomId, seq))
+              .compose(updated -> Outbox.append(connection, roomId, seq, Outbox.EDITED, now)).map(edited);
         }))
         .onSuccess(edited -> vertx.eventBus().publish(Addresses.room(edited.roomId()),
             RoomEvent.of(edited.roomId(), RoomEvent.MESSAGE_UPDATED, seq, edited.toJson())))
@@ -200,7 +201,9 @@ final class MessageStore {
                 throw new ParleyException(ErrorCode.FORBIDDEN,
                     "only the author, an admin or the owner can delete a message");
               }
-              return connection.preparedQuery(TOMBSTONE).execute(Tuple.of(now, roomId, seq));
+              return connection.preparedQuery(TOMBSTONE).execute(Tuple.of(now, roomId, seq))
+                  .compose(result -> result.rowCount() == 0 ? Future.succeededFuture(result)
+                      : Outbox.append(connection, roomId, seq, Outbox.DELETED, now).map(result));
             })))
         .map(result -> {
           // Deleting a tombstone again changes nothing and announces nothing.

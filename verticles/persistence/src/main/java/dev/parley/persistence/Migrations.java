@@ -35,7 +35,8 @@ final class Migrations {
   /** Every migration in order. A new one is a new file in resources/db and a new line here. */
   static final List<String> FILES = List.of(
       "V001__accounts.sql",
-      "V002__rooms_messages.sql");
+      "V002__rooms_messages.sql",
+      "V003__message_events.sql");
 
   private Migrations() {
   }

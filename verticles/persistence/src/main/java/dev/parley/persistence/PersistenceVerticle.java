@@ -25,6 +25,8 @@ public final class PersistenceVerticle extends VerticleBase {
 
   private Pool pool;
   private MessageConsumer<JsonObject> healthCheck;
+  private EventLog eventLog;
+  private EventRelay relay;
 
   @Override
   public Future<?> start() {
@@ -35,6 +37,7 @@ public final class PersistenceVerticle extends VerticleBase {
         .compose(ready -> Migrations.apply(vertx, pool, mysql.database()))
         .compose(migrated -> Future.all(registerStores(settings)))
         .compose(stores -> HealthChecks.register(vertx, "mysql", () -> pool.query("SELECT 1").execute()))
+        .compose(registered -> startRelay(settings, mysql).map(registered))
         .onSuccess(registered -> {
           healthCheck = registered;
           LOG.info("persistence verticle started on mysql {}:{}/{}", mysql.host(), mysql.port(), mysql.database());
@@ -43,11 +46,19 @@ public final class PersistenceVerticle extends VerticleBase {
 
   /** The event-bus handlers of each store; each future completes when its consumers are registered. */
   private java.util.List<Future<?>> registerStores(Settings settings) {
+    eventLog = new EventLog(vertx, pool);
     SendBatcher batcher = new SendBatcher(vertx, pool, SendConfig.from(settings), new BatchMetrics(Meters.registry()));
     return java.util.List.of(
         new AccountsStore(vertx, pool).register(),
         new RoomsStore(vertx, pool).register(),
-        new MessageStore(vertx, pool, SendConfig.from(settings), batcher).register());
+        new MessageStore(vertx, pool, SendConfig.from(settings), batcher).register(),
+        eventLog.register());
+  }
+
+  /** The outbox relay of the message event stream (issue 6); only one instance per database relays at a time. */
+  private Future<Void> startRelay(Settings settings, MysqlConfig mysql) {
+    relay = new EventRelay(vertx, settings, mysql, pool, eventLog);
+    return relay.start();
   }
 
   /** Creates the configured database on first start (each test run uses its own), then checks it answers. */
@@ -68,8 +79,9 @@ public final class PersistenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> unregistered = healthCheck == null ? Future.succeededFuture()
-        : HealthChecks.unregister(vertx, healthCheck);
+    Future<Void> relayStopped = relay == null ? Future.succeededFuture() : relay.stop();
+    Future<Void> unregistered = relayStopped.eventually(() -> healthCheck == null ? Future.succeededFuture()
+        : HealthChecks.unregister(vertx, healthCheck));
     return unregistered.eventually(() -> pool.close());
   }
 }

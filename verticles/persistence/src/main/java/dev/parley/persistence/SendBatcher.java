@@ -285,6 +285,9 @@ final class SendBatcher {
     return insert(connection, created)
         .compose(inserted -> advanceRooms(connection, lastSeq, nextSeq))
         .compose(advanced -> advanceReadMarkers(connection, readMarkers))
+        // The batch's outbox rows (the message event stream), in the same transaction. Last before the commit:
+        // their ids are allocated as late as possible, so ids committing out of order stay rare and brief.
+        .compose(marked -> Outbox.append(connection, created, Outbox.CREATED, now))
         .map(done -> after);
   }
 

@@ -1,0 +1,421 @@
+package dev.parley.common.events;
+
+import dev.parley.common.Settings;
+import dev.parley.contract.Addresses;
+import dev.parley.contract.MessageEvent;
+import dev.parley.contract.MessageEvents;
+import dev.parley.contract.StreamActions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer's view of the message event stream: every committed event reaches its {@link Sink} at least once,
+ * in an order that leaves the sink with each message's latest state, whatever the live transport lost.
+ *
+ * <p>How:
+ * <ol>
+ *   <li>The live stream (Kafka, every partition assigned to this consumer and read from its end, or the
+ *   clustered event-bus address when Kafka is off) is opened first.</li>
+ *   <li>Then the consumer catches up from MySQL (through persistence) from its stored watermark, page by page,
+ *   while live events wait in a bounded buffer; they are applied after the catch-up (if the buffer overflows it
+ *   is dropped and the catch-up runs again from where it stopped). Every event read from MySQL was committed
+ *   before it was read, so it was either published before the live stream opened (then the catch-up sees it)
+ *   or after (then the buffer has it).</li>
+ *   <li>In live mode each batch goes to the sink in arrival order. The {@link EventWatermark} notes what was
+ *   handled; ids missing for longer than {@code events.gapRecheckMs} are looked up in MySQL (a live event lost
+ *   on the way, or a transaction that committed late) until the gap times out; and every
+ *   {@code events.tailCheckMs} the newest id in MySQL is compared with the highest handled one — if the
+ *   consumer is still behind a head it saw one check earlier, it catches up again.</li>
+ * </ol>
+ * Events are snapshots of the message as stored when read, so applying them in stream order (and MySQL
+ * snapshots before the live events that follow them) converges on the current state. Sinks must be idempotent:
+ * an event can arrive twice (live and from MySQL, or after a restart from the stored watermark).
+ *
+ * <p>Everything runs on the owning verticle's event loop. The sink is called one batch at a time.
+ */
+public final class EventFollower {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EventFollower.class);
+  /** Open gaps re-checked per query. */
+  private static final int MAX_GAPS_PER_CHECK = 100;
+
+  /** Where events go. Must be idempotent; a failed future leaves the events unhandled (they come again). */
+  @FunctionalInterface
+  public interface Sink {
+    Future<?> apply(List<MessageEvent> events);
+  }
+
+  private final Vertx vertx;
+  private final Settings settings;
+  private final StreamSettings options;
+  private final String name;
+  private final Sink sink;
+  private final DeliveryOptions toPersistence;
+
+  private EventWatermark watermark;
+  /** Live events are held back while events read from MySQL are applied (catch-up, gap re-checks). */
+  private boolean paused;
+  private final ArrayDeque<List<MessageEvent>> buffer = new ArrayDeque<>();
+  private int buffered;
+  private boolean overflowed;
+  private Future<Void> applying = Future.succeededFuture();
+  private int pendingApplies;
+  private boolean checkingGaps;
+  private long observedHead = -1;
+  private long timer = -1;
+  private boolean stopped;
+  private MessageConsumer<MessageEvents> busConsumer;
+  private KafkaConsumer<String, String> kafka;
+  private Promise<Void> caughtUp = Promise.promise();
+  private long applied;
+  private long dropped;
+
+  /**
+   * @param name the consumer's name in logs and Kafka client ids ({@code search}, {@code notifier})
+   */
+  public EventFollower(Vertx vertx, Settings settings, String name, Sink sink) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.options = StreamSettings.from(settings);
+    this.name = name;
+    this.sink = sink;
+    this.toPersistence = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs());
+  }
+
+  /**
+   * Opens the live stream and starts catching up from {@code position} (every event up to it was handled
+   * before). Completes once the live stream is subscribed; the catch-up goes on in the background (see
+   * {@link #caughtUp()}), retrying while persistence is away.
+   */
+  public Future<Void> start(long position) {
+    watermark = new EventWatermark(position, options.gapTimeoutMs());
+    paused = true;
+    return openLive().onSuccess(open -> {
+      timer = vertx.setPeriodic(Math.max(100, Math.min(options.gapRecheckMs(), options.tailCheckMs()) / 2),
+          id -> tick());
+      catchUp(position);
+    });
+  }
+
+  /** Completes when the first catch-up from MySQL has finished. */
+  public Future<Void> caughtUp() {
+    return caughtUp.future();
+  }
+
+  /** True until the first catch-up from MySQL has finished. */
+  public boolean catchingUp() {
+    return !caughtUp.future().isComplete();
+  }
+
+  /** Every event up to this id has been applied (or given up as a gap): the position to store. */
+  public long watermark() {
+    return watermark == null ? 0 : watermark.low();
+  }
+
+  /** Counters for logs and health: position, highest handled id, open gaps, applied and dropped events. */
+  public JsonObject stats() {
+    return new JsonObject()
+        .put("watermark", watermark())
+        .put("high", watermark == null ? 0 : watermark.high())
+        .put("openGaps", watermark == null ? 0 : watermark.runs())
+        .put("givenUp", watermark == null ? 0 : watermark.givenUp())
+        .put("catchingUp", catchingUp())
+        .put("applied", applied)
+        .put("dropped", dropped);
+  }
+
+  public Future<Void> stop() {
+    stopped = true;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    Future<Void> bus = busConsumer == null ? Future.succeededFuture() : busConsumer.unregister();
+    Future<Void> closed = kafka == null ? Future.succeededFuture() : kafka.close();
+    // Whatever is being applied finishes first, so the caller can store a watermark that covers it.
+    return Future.join(bus, closed).transform(done -> applying);
+  }
+
+  // --- live ---------------------------------------------------------------------------------------------------
+
+  private Future<Void> openLive() {
+    if (!KafkaSupport.enabled(settings)) {
+      busConsumer = vertx.eventBus().consumer(Addresses.MESSAGE_EVENTS, message -> onLive(message.body().events()));
+      return busConsumer.completion();
+    }
+    return KafkaSupport.consumer(vertx, settings, "parley-" + name + "-" + java.util.UUID.randomUUID())
+        .compose(consumer -> {
+          kafka = consumer;
+          consumer.exceptionHandler(failure -> LOG.warn("{}: Kafka consumer: {}", name, failure.toString()));
+          consumer.handler(record -> {
+          });
+          consumer.batchHandler(this::onKafka);
+          Promise<Void> assigned = Promise.promise();
+          assign(assigned, 0);
+          // Assignment waits for the topic (the relay creates it); MySQL covers everything meanwhile, so the
+          // start does not wait longer than one attempt.
+          return Future.any(assigned.future(), vertx.timer(options.requestTimeoutMs())).<Void>mapEmpty()
+              .otherwiseEmpty();
+        });
+  }
+
+  /** Assigns every partition of the topic and moves to its end (evaluated now, not lazily at the next poll). */
+  private void assign(Promise<Void> assigned, int attempt) {
+    if (stopped) {
+      return;
+    }
+    String topic = KafkaSupport.topic(settings);
+    kafka.partitionsFor(topic)
+        .compose(partitions -> {
+          if (partitions.isEmpty()) {
+            return Future.failedFuture("topic " + topic + " does not exist yet");
+          }
+          Set<TopicPartition> all = partitions.stream()
+              .map(info -> new TopicPartition(topic, info.getPartition())).collect(Collectors.toSet());
+          return kafka.assign(all).compose(done -> kafka.seekToEnd(all)).compose(done -> {
+            List<Future<Long>> positions = new ArrayList<>();
+            all.forEach(partition -> positions.add(kafka.position(partition)));
+            return Future.all(positions);
+          }).map(all.size());
+        })
+        .onSuccess(count -> {
+          LOG.info("{}: following Kafka topic {} ({} partitions)", name, topic, count);
+          assigned.tryComplete();
+        })
+        .onFailure(failure -> {
+          if (attempt == 0 || attempt % 30 == 0) {
+            LOG.warn("{}: cannot follow Kafka topic {} yet ({}); MySQL covers meanwhile", name, topic,
+                failure.getMessage());
+          }
+          vertx.setTimer(Math.max(options.retryMs(), 1000), id -> assign(assigned, attempt + 1));
+        });
+  }
+
+  private void onKafka(KafkaConsumerRecords<String, String> records) {
+    List<MessageEvent> events = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      String value = records.recordAt(i).value();
+      try {
+        events.add(MessageEvent.fromJson(new JsonObject(value)));
+      } catch (DecodeException | ClassCastException | NullPointerException malformed) {
+        LOG.warn("{}: skipping a malformed record at offset {}", name, records.recordAt(i).offset());
+      }
+    }
+    if (!events.isEmpty()) {
+      onLive(events);
+    }
+  }
+
+  private void onLive(List<MessageEvent> events) {
+    if (stopped) {
+      return;
+    }
+    if (paused) {
+      if (overflowed) {
+        return;
+      }
+      if (buffered + events.size() > options.maxBuffered()) {
+        // Too far behind to keep everything: drop it and read it from MySQL in another catch-up round.
+        overflowed = true;
+        dropped += buffered + events.size();
+        buffer.clear();
+        buffered = 0;
+        return;
+      }
+      buffer.add(events);
+      buffered += events.size();
+      return;
+    }
+    if (pendingApplies >= options.maxPendingApplies()) {
+      // The sink is slower than the stream: these come back through the gap re-check or the tail check.
+      dropped += events.size();
+      return;
+    }
+    enqueue(events);
+  }
+
+  // --- applying -----------------------------------------------------------------------------------------------
+
+  /** Queues events for the sink, skipping those handled already; completes when they are applied. */
+  private Future<Void> enqueue(List<MessageEvent> events) {
+    pendingApplies++;
+    Future<Void> done = applying.compose(previous -> {
+      List<MessageEvent> fresh = new ArrayList<>(events.size());
+      for (MessageEvent event : events) {
+        if (!watermark.contains(event.id())) {
+          fresh.add(event);
+        }
+      }
+      if (fresh.isEmpty()) {
+        return Future.<Void>succeededFuture();
+      }
+      return sink.apply(fresh).map(result -> {
+        long now = System.currentTimeMillis();
+        fresh.forEach(event -> watermark.handled(event.id(), event.at(), now));
+        applied += fresh.size();
+        return (Void) null;
+      });
+    });
+    applying = done.otherwise(failure -> {
+      LOG.warn("{}: applying {} events failed ({}); they will be read again", name, events.size(),
+          failure.toString());
+      return null;
+    }).onComplete(finished -> pendingApplies--);
+    return done;
+  }
+
+  // --- catch-up -----------------------------------------------------------------------------------------------
+
+  /** Reads pages from MySQL after {@code after} until a short page, then applies what the live stream held. */
+  private void catchUp(long after) {
+    paused = true;
+    readPages(after).onComplete(result -> {
+      if (stopped) {
+        return;
+      }
+      if (result.failed()) {
+        LOG.warn("{}: catching up from event {} failed ({}); retrying", name, after, result.cause().toString());
+        vertx.setTimer(options.retryMs(), id -> catchUp(after));
+        return;
+      }
+      resume(result.result());
+    });
+  }
+
+  /**
+   * Ends a pause: if live events had to be dropped meanwhile, catches up again from {@code reached} (the ids
+   * dropped below it are gaps and get re-checked); else applies the held live events, in arrival order.
+   */
+  private void resume(long reached) {
+    if (overflowed) {
+      overflowed = false;
+      LOG.info("{}: live events overflowed the buffer while reading MySQL; catching up from {}", name, reached);
+      catchUp(reached);
+      return;
+    }
+    List<List<MessageEvent>> waiting = new ArrayList<>(buffer);
+    buffer.clear();
+    buffered = 0;
+    paused = false;
+    Future<Void> drained = Future.succeededFuture();
+    for (List<MessageEvent> events : waiting) {
+      drained = enqueue(events);
+    }
+    if (!caughtUp.future().isComplete()) {
+      drained.onComplete(done -> {
+        LOG.info("{}: caught up to event {} ({} applied)", name, watermark.high(), applied);
+        caughtUp.tryComplete();
+      });
+    }
+  }
+
+  /** Catch-up pages; the future holds the last id read. */
+  private Future<Long> readPages(long after) {
+    if (stopped) {
+      return Future.succeededFuture(after);
+    }
+    return read(new JsonObject().put("after", after).put("limit", options.pageSize())).compose(events -> {
+      if (events.isEmpty()) {
+        return Future.succeededFuture(after);
+      }
+      long last = events.get(events.size() - 1).id();
+      return enqueue(events).compose(done -> events.size() < options.pageSize()
+          ? Future.succeededFuture(last) : readPages(last));
+    });
+  }
+
+  private Future<List<MessageEvent>> read(JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, request,
+            new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.READ))
+        .map(Message::body)
+        .map(body -> MessageEvents.list(body.getJsonArray("events")));
+  }
+
+  // --- safety nets --------------------------------------------------------------------------------------------
+
+  private void tick() {
+    if (stopped || paused) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    watermark.advance(now);
+    recheckGaps(now);
+    checkTail(now);
+  }
+
+  private long lastGapCheck;
+
+  /** Looks up ids missing for longer than gapRecheckMs: a lost live event, or a late commit. */
+  private void recheckGaps(long now) {
+    if (checkingGaps || now - lastGapCheck < options.gapRecheckMs()) {
+      return;
+    }
+    List<EventWatermark.Gap> gaps = watermark.gaps(now, MAX_GAPS_PER_CHECK).stream()
+        .filter(gap -> gap.ageMs() >= options.gapRecheckMs()).toList();
+    if (gaps.isEmpty()) {
+      return;
+    }
+    lastGapCheck = now;
+    checkingGaps = true;
+    JsonArray ranges = new JsonArray();
+    gaps.forEach(gap -> ranges.add(new JsonArray().add(gap.from()).add(gap.to())));
+    // Held back like a catch-up: live snapshots read after these must not be applied before them.
+    paused = true;
+    long reached = watermark.high();
+    read(new JsonObject().put("ranges", ranges).put("limit", options.pageSize()))
+        .compose(events -> events.isEmpty() ? Future.succeededFuture() : enqueue(events))
+        .onComplete(done -> {
+          checkingGaps = false;
+          if (done.failed()) {
+            LOG.debug("{}: gap re-check failed: {}", name, done.cause().toString());
+          }
+          if (!stopped) {
+            resume(reached);
+          }
+        });
+  }
+
+  private long lastTailCheck;
+
+  /** Catches up if the newest id MySQL had one check ago is still not handled: the live stream lost it. */
+  private void checkTail(long now) {
+    if (now - lastTailCheck < options.tailCheckMs()) {
+      return;
+    }
+    lastTailCheck = now;
+    vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, new JsonObject(),
+            new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.HEAD))
+        .map(reply -> reply.body().getLong("maxId", 0L))
+        .onSuccess(head -> {
+          if (stopped || paused) {
+            return;
+          }
+          long high = watermark.high();
+          if (observedHead > high) {
+            LOG.info("{}: live stream behind MySQL (handled up to {}, MySQL had {}); catching up", name, high,
+                observedHead);
+            observedHead = -1;
+            catchUp(high);
+          } else {
+            observedHead = head;
+          }
+        })
+        .onFailure(failure -> LOG.debug("{}: head check failed: {}", name, failure.toString()));
+  }
+}

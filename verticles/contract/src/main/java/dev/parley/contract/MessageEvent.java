@@ -1,0 +1,75 @@
+package dev.parley.contract;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One event of the message stream: a message was created, edited or deleted. {@code id} is the event's id in the
+ * outbox (message_events), unique and growing, but not committed in id order: consumers must tolerate an event
+ * arriving after a higher one (see {@code dev.parley.common.events.EventWatermark}).
+ *
+ * <p>The message fields are a snapshot of the message as stored when the event was read from the outbox, not as
+ * it was when the event happened: a consumer that applies the snapshots of one message in the order the stream
+ * delivers them ends up with its current state (text, edit, tombstone) whatever it missed in between.
+ * {@code at} is when the event happened (epoch ms), {@code ts} when the message was sent; {@code roomKind} is
+ * {@code group} or {@code direct}.
+ */
+public record MessageEvent(
+    long id,
+    String kind,
+    long at,
+    String roomId,
+    String roomKind,
+    long seq,
+    String senderId,
+    String text,
+    long ts,
+    Long editedAt,
+    boolean deleted) implements JsonShape {
+
+  public static final String CREATED = "created";
+  public static final String EDITED = "edited";
+  public static final String DELETED = "deleted";
+
+  /** The message id clients know: {@code "<roomId>-<seq>"}. */
+  public String messageId() {
+    return ChatMessage.idOf(roomId, seq);
+  }
+
+  @Override
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("id", id)
+        .put("kind", kind)
+        .put("at", at)
+        .put("roomId", roomId)
+        .put("roomKind", roomKind)
+        .put("seq", seq)
+        .put("senderId", senderId)
+        .put("ts", ts);
+    if (text != null) {
+      json.put("text", text);
+    }
+    if (editedAt != null) {
+      json.put("editedAt", editedAt);
+    }
+    if (deleted) {
+      json.put("deleted", true);
+    }
+    return json;
+  }
+
+  public static MessageEvent fromJson(JsonObject json) {
+    return new MessageEvent(
+        json.getLong("id", 0L),
+        json.getString("kind"),
+        json.getLong("at", 0L),
+        json.getString("roomId"),
+        json.getString("roomKind"),
+        json.getLong("seq", 0L),
+        json.getString("senderId"),
+        json.getString("text"),
+        json.getLong("ts", 0L),
+        json.getLong("editedAt"),
+        json.getBoolean("deleted", false));
+  }
+}
