@@ -5,8 +5,12 @@ import dev.parley.common.auth.TokenRejected;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * A browser session over SockJS speaking the Vert.x event-bus bridge protocol (what
@@ -16,16 +20,23 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
  * consumer per registration.
  *
  * <p>Allowed: {@code send} to {@code chat.send} (with a reply), {@code register}/{@code unregister} of
- * {@code chat.room.<id>} (members only) and {@code chat.user.<own id>}, {@code ping}. Everything else is
- * answered with an {@code err} frame ({@code access_denied}).
+ * {@code chat.room.<id>} (members only) and {@code chat.user.<own id>}, {@code ping}; for the browser client
+ * also {@code send} to {@code chat.typing} {@code {room}} (the WebSocket's {@code typing} frame) and to
+ * {@code chat.presence} {@code {room}} (a reply with who of the room is online), both only for a room this
+ * socket registered. Everything else is answered with an {@code err} frame ({@code access_denied}).
  */
 final class BridgeSession extends Session {
 
   static final String SEND_ADDRESS = "chat.send";
+  static final String TYPING_ADDRESS = "chat.typing";
+  static final String PRESENCE_ADDRESS = "chat.presence";
+  /** A presence snapshot covers at most this many members of a room. */
+  private static final int PRESENCE_LIMIT = 200;
   private static final String ROOM_PREFIX = "chat.room.";
 
   private final SockJSSocket socket;
   private final TokenBucket rate;
+  private final Map<String, Long> lastTyping = new HashMap<>();
   private boolean userEvents;
 
   BridgeSession(Claims claims, SessionHub hub, SockJSSocket socket) {
@@ -104,11 +115,19 @@ final class BridgeSession extends Session {
 
   private void onSend(JsonObject frame, String address) {
     String replyAddress = frame.getValue("replyAddress") instanceof String r ? r : null;
+    JsonObject body = frame.getValue("body") instanceof JsonObject b ? b : new JsonObject();
+    if (TYPING_ADDRESS.equals(address)) {
+      onTyping(body);
+      return;
+    }
+    if (PRESENCE_ADDRESS.equals(address)) {
+      onPresence(body, replyAddress);
+      return;
+    }
     if (!SEND_ADDRESS.equals(address)) {
       denied(replyAddress != null ? replyAddress : address, ErrorCode.FORBIDDEN, "access_denied");
       return;
     }
-    JsonObject body = frame.getValue("body") instanceof JsonObject b ? b : new JsonObject();
     String room = body.getValue("room") instanceof String r ? r : null;
     String text = body.getValue("text") instanceof String t ? t : null;
     String clientMsgId = body.getValue("clientMsgId") instanceof String c ? c : null;
@@ -126,6 +145,44 @@ final class BridgeSession extends Session {
         reply(replyAddress, null, ParleyException.from(result.cause()));
       }
     });
+  }
+
+  /** Like the WebSocket's {@code typing}: only for a registered room, at most once per interval, no reply. */
+  private void onTyping(JsonObject body) {
+    String room = body.getValue("room") instanceof String r ? r : null;
+    if (room == null || !rooms.containsKey(room)) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    Long last = lastTyping.get(room);
+    if (last == null || now - last >= hub.config.typingIntervalMs()) {
+      lastTyping.put(room, now);
+      hub.publishTyping(this, room);
+    }
+  }
+
+  /**
+   * Who of a registered room's members is online now: {@code {presence: [{userId, status, lastSeen?}]}}, so a
+   * page that opens a room can show presence before the next {@code presence} event.
+   */
+  private void onPresence(JsonObject body, String replyAddress) {
+    String room = body.getValue("room") instanceof String r ? r : null;
+    if (room == null || !rooms.containsKey(room)) {
+      reply(replyAddress, null, new ParleyException(ErrorCode.FORBIDDEN, "register the room first"));
+      return;
+    }
+    hub.members(userId(), room)
+        .compose(members -> Future.all(members.stream().limit(PRESENCE_LIMIT)
+            .map(member -> hub.presence.status(member)).toList()))
+        .onComplete(statuses -> {
+          if (statuses.succeeded()) {
+            JsonArray presence = new JsonArray();
+            statuses.result().<JsonObject>list().forEach(presence::add);
+            reply(replyAddress, new JsonObject().put("presence", presence), null);
+          } else {
+            reply(replyAddress, null, ParleyException.from(statuses.cause()));
+          }
+        });
   }
 
   private void onRegister(String address) {

@@ -1,6 +1,7 @@
 package dev.parley.socket;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisAPI;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,19 @@ final class Presence {
         .compose(count -> count.toInteger() > 0 ? Future.succeededFuture(false)
             : redis.setex(prefix + "lastseen:" + userId, String.valueOf(30 * 24 * 3600), String.valueOf(at))
                 .map(set -> true));
+  }
+
+  /**
+   * The user's status for a presence snapshot: {@code {userId, status: "online"|"offline", lastSeen?}}, the
+   * same shape as the {@code presence} event.
+   */
+  Future<JsonObject> status(String userId) {
+    return connections(userId).compose(count -> {
+      JsonObject status = new JsonObject().put("userId", userId)
+          .put("status", count > 0 ? "online" : "offline");
+      return count > 0 ? Future.succeededFuture(status) : redis.get(prefix + "lastseen:" + userId)
+          .map(last -> last == null ? status : status.put("lastSeen", Long.parseLong(last.toString())));
+    });
   }
 
   /** Pushes the expiry of these live connections forward ({userId, connectionId} pairs). */

@@ -106,6 +106,13 @@ final class SessionHub {
         .map(reply -> reply.getBoolean("member", false));
   }
 
+  /** The member ids of a room the user may see ({@code GET /rooms/{id}/members}). */
+  Future<List<String>> members(String userId, String roomId) {
+    return rooms(RoomActions.MEMBERS, new JsonObject().put("userId", userId).put("roomId", roomId))
+        .map(reply -> reply.getJsonArray("members").stream()
+            .map(member -> String.valueOf(((JsonObject) member).getValue("userId"))).toList());
+  }
+
   /** Starts delivering the room's events to the session; completes once the room's consumer is registered. */
   Future<Void> follow(Session session, String roomId) {
     if (session.closed) {
