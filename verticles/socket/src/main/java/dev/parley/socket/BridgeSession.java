@@ -68,6 +68,11 @@ final class BridgeSession extends Session {
   }
 
   @Override
+  void pauseInput() {
+    socket.pause();
+  }
+
+  @Override
   void close(int code, String reason) {
     if (!closed) {
       closed = true;

@@ -43,6 +43,9 @@ abstract class Session {
   /** A WebSocket follows every room of its user; a bridge socket only the rooms it registered. */
   abstract boolean followsAllRooms();
 
+  /** Stops reading frames from the client (shutdown drains what is already in flight). */
+  abstract void pauseInput();
+
   /** Sends the close frame with a contract close code and ends the connection. */
   abstract void close(int code, String reason);
 

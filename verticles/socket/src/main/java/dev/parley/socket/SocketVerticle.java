@@ -361,7 +361,7 @@ public final class SocketVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     timers.forEach(vertx::cancelTimer);
-    Future<Void> closedServer = server == null ? Future.succeededFuture() : server.close();
+    hub.all().forEach(Session::pauseInput);
     Promise<Void> drained = Promise.promise();
     long deadline = System.currentTimeMillis() + config.drainTimeoutMs();
     vertx.setPeriodic(20, id -> {
@@ -371,17 +371,19 @@ public final class SocketVerticle extends VerticleBase {
         drained.complete();
       }
     });
-    return Future.all(closedServer, drained.future()).compose(done -> {
+    // New upgrades are refused (503) from now on; sockets close with 4503 once their sends are answered, and
+    // only then the server, which would otherwise close them with a plain 1000.
+    return drained.future().compose(done -> {
       List<Future<Boolean>> offline = new ArrayList<>();
       for (Session session : hub.all()) {
         session.close(CloseCodes.GOING_AWAY, "server going away");
-        session.closed = true;
         hub.remove(session);
         offline.add(presence.disconnected(session.userId(), session.id, System.currentTimeMillis()).otherwise(false));
       }
       return Future.join(offline);
-    }).eventually(() -> Future.join(hub.stop(), guard.stop(),
-        healthCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, healthCheck)))
+    }).eventually(() -> server == null ? Future.succeededFuture() : server.close())
+        .eventually(() -> Future.join(hub.stop(), guard.stop(),
+            healthCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, healthCheck)))
         .eventually(() -> {
           redis.close();
           return Future.succeededFuture();

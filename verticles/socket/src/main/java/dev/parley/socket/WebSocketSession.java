@@ -46,6 +46,11 @@ final class WebSocketSession extends Session {
   }
 
   @Override
+  void pauseInput() {
+    socket.pause();
+  }
+
+  @Override
   void close(int code, String reason) {
     if (!closed) {
       closed = true;
