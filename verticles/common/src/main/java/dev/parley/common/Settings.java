@@ -32,9 +32,10 @@ public final class Settings {
     return text;
   }
 
+  /** An optional string; absent or blank means the fallback. */
   public String string(String key, String fallback) {
     Object value = lookup(key);
-    return value == null ? fallback : string(key);
+    return value == null || (value instanceof String text && text.isBlank()) ? fallback : string(key);
   }
 
   public int integer(String key) {
