@@ -1,0 +1,215 @@
+package dev.parley.loadgen;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar parley-loadgen.jar --users=10000 --room-size=50 --send-interval-ms=10000 --duration=300
+ * --ramp=60 --targets=127.0.0.1:8080:8090 --sources=127.0.0.1,127.0.0.2 --server-pid=<pid>}
+ *
+ * <p>Modes: {@code chat} (the k6 chat scenario: connect, everyone sends at the interval, measure),
+ * {@code idle} (connect and hold: memory per connection), {@code storm} (connect, drop everything at once,
+ * reconnect and resume). Prints progress every 5 s and a summary; the last line is the summary as JSON.
+ */
+public final class LoadGenerator {
+
+  private LoadGenerator() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = Options.parse(args);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.eventLoops()));
+    try {
+      int code = new LoadGenerator.Run(vertx, options).run();
+      System.exit(code);
+    } catch (Exception failed) {
+      System.err.println("loadgen: " + failed.getMessage());
+      System.exit(1);
+    }
+  }
+
+  private static final class Run {
+
+    private final Vertx vertx;
+    private final Options options;
+    private final Stats stats = new Stats();
+    private final Deliveries deliveries = new Deliveries();
+    private final ServerProbe probe;
+    private final List<LoadVerticle> loops = new ArrayList<>();
+    private final long started = System.nanoTime();
+
+    Run(Vertx vertx, Options options) {
+      this.vertx = vertx;
+      this.options = options;
+      this.probe = new ServerProbe(options.serverPid());
+    }
+
+    int run() throws Exception {
+      say("setup: registering %d users, rooms of %d, on %s", options.users(), options.roomSize(), options.targets());
+      List<Setup.User> users = await(new Setup(vertx, options).run(), 600);
+      say("setup done in %.1f s", seconds());
+      for (int i = 0; i < options.eventLoops(); i++) {
+        List<Setup.User> share = new ArrayList<>();
+        for (int u = i; u < users.size(); u += options.eventLoops()) {
+          share.add(users.get(u));
+        }
+        LoadVerticle loop = new LoadVerticle(options, share, stats, deliveries);
+        await(vertx.deployVerticle(loop), 30);
+        loops.add(loop);
+      }
+      long progress = vertx.setPeriodic(5000, id -> progress());
+      probe.start();
+      long connectStart = System.nanoTime();
+      await(Future.all(loops.stream().map(LoadVerticle::connectAll).toList()), options.rampSeconds() + 120L);
+      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      say("connected %d of %d sockets in %.1f s (%d failed)", stats.connected.sum(), users.size(), connectSeconds,
+          stats.connectFailures.sum());
+      Map<String, Object> summary = new HashMap<>();
+      summary.put("mode", options.mode());
+      summary.put("users", options.users());
+      summary.put("connected", stats.connected.sum());
+      summary.put("connectSeconds", round(connectSeconds));
+      switch (options.mode()) {
+        case "chat" -> chat(summary);
+        case "idle" -> idle(summary);
+        case "storm" -> storm(summary);
+        default -> throw new IllegalArgumentException("--mode is chat, idle or storm");
+      }
+      vertx.cancelTimer(progress);
+      if (probe.enabled()) {
+        summary.put("serverCores", round(probe.coresUsed()));
+        summary.put("serverRssMiB", probe.rssKiB() / 1024);
+      }
+      loops.forEach(LoadVerticle::closeAll);
+      System.out.println("summary " + new io.vertx.core.json.JsonObject(summary).encode());
+      await(vertx.close(), 30);
+      return 0;
+    }
+
+    private void chat(Map<String, Object> summary) throws Exception {
+      long sendStart = System.nanoTime();
+      stats.ackLatency.reset();
+      stats.deliveryLatency.reset();
+      loops.forEach(LoadVerticle::startSending);
+      awaitTime(options.durationSeconds());
+      loops.forEach(LoadVerticle::stopSending);
+      double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
+      awaitTime(options.drainSeconds());
+      Map<Setup.Room, Integer> connected = connectedMembers();
+      long lost = deliveries.lost(connected);
+      long expected = deliveries.expected(connected);
+      say("sent %d, acked %d (%.0f/s), send errors %d; delivered %d of %d expected (%.0f/s); lost %d, duplicates %d,"
+              + " out of order %d, disconnects %d",
+          stats.sent.sum(), stats.acked.sum(), stats.acked.sum() / sendSeconds, stats.sendErrors.sum(),
+          stats.delivered.sum(), expected, stats.delivered.sum() / sendSeconds, lost, stats.duplicates.sum(),
+          stats.outOfOrder.sum(), stats.disconnects.sum());
+      say("ack latency %s", Stats.percentiles(stats.ackLatency));
+      say("delivery latency %s", Stats.percentiles(stats.deliveryLatency));
+      summary.put("sent", stats.sent.sum());
+      summary.put("acked", stats.acked.sum());
+      summary.put("ackedPerSecond", round(stats.acked.sum() / sendSeconds));
+      summary.put("sendErrors", stats.sendErrors.sum());
+      summary.put("delivered", stats.delivered.sum());
+      summary.put("deliveredPerSecond", round(stats.delivered.sum() / sendSeconds));
+      summary.put("expectedDeliveries", expected);
+      summary.put("lost", lost);
+      summary.put("duplicates", stats.duplicates.sum());
+      summary.put("outOfOrder", stats.outOfOrder.sum());
+      summary.put("disconnects", stats.disconnects.sum());
+      summary.put("ackP50Ms", ms(stats.ackLatency.getValueAtPercentile(50)));
+      summary.put("ackP95Ms", ms(stats.ackLatency.getValueAtPercentile(95)));
+      summary.put("ackP99Ms", ms(stats.ackLatency.getValueAtPercentile(99)));
+      summary.put("ackMaxMs", ms(stats.ackLatency.getMaxValue()));
+      summary.put("deliveryP50Ms", ms(stats.deliveryLatency.getValueAtPercentile(50)));
+      summary.put("deliveryP95Ms", ms(stats.deliveryLatency.getValueAtPercentile(95)));
+      summary.put("deliveryP99Ms", ms(stats.deliveryLatency.getValueAtPercentile(99)));
+      summary.put("deliveryMaxMs", ms(stats.deliveryLatency.getMaxValue()));
+    }
+
+    private void idle(Map<String, Object> summary) throws Exception {
+      awaitTime(options.durationSeconds());
+      summary.put("disconnects", stats.disconnects.sum());
+      say("held %d idle sockets for %d s, %d disconnects", stats.connected.sum(), options.durationSeconds(),
+          stats.disconnects.sum());
+    }
+
+    private void storm(Map<String, Object> summary) throws Exception {
+      long before = stats.connected.sum();
+      stats.connectLatency.reset();
+      long resumedBefore = stats.resumed.sum();
+      long start = System.nanoTime();
+      await(Future.all(loops.stream().map(LoadVerticle::storm).toList()), 300);
+      // Resumed answers arrive after the reconnects: wait for them (bounded).
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (stats.resumed.sum() - resumedBefore < before && System.nanoTime() < deadline) {
+        awaitMillis(50);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long resumed = stats.resumed.sum() - resumedBefore;
+      say("storm: %d sockets dropped, %d reconnected and resumed in %.1f s; reconnect %s", before, resumed, seconds,
+          Stats.percentiles(stats.connectLatency));
+      summary.put("stormSockets", before);
+      summary.put("stormResumed", resumed);
+      summary.put("stormSeconds", round(seconds));
+      summary.put("reconnectP99Ms", ms(stats.connectLatency.getValueAtPercentile(99)));
+    }
+
+    private Map<Setup.Room, Integer> connectedMembers() {
+      Map<Setup.Room, Integer> connected = new HashMap<>();
+      for (LoadVerticle loop : loops) {
+        for (ChatSocket socket : loop.sockets) {
+          if (socket.open) {
+            connected.merge(socket.user.room, 1, Integer::sum);
+          }
+        }
+      }
+      return connected;
+    }
+
+    private void progress() {
+      say("connected %d, sent %d, acked %d, delivered %d, errors %d, dup %d; ack %s; delivery %s%s",
+          stats.connected.sum() - stats.disconnects.sum(), stats.sent.sum(), stats.acked.sum(), stats.delivered.sum(),
+          stats.sendErrors.sum(), stats.duplicates.sum(), Stats.percentiles(stats.ackLatency),
+          Stats.percentiles(stats.deliveryLatency),
+          probe.enabled() ? String.format("; server %.2f cores, RSS %d MiB", probe.coresUsed(), probe.rssKiB() / 1024)
+              : "");
+    }
+
+    private void awaitTime(int seconds) throws Exception {
+      awaitMillis(seconds * 1000L);
+    }
+
+    private void awaitMillis(long millis) throws Exception {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      vertx.setTimer(Math.max(1, millis), id -> done.complete(null));
+      done.get(millis + 10_000, TimeUnit.MILLISECONDS);
+    }
+
+    private double seconds() {
+      return (System.nanoTime() - started) / 1e9;
+    }
+
+    private void say(String format, Object... args) {
+      System.out.printf("[%6.1f s] %s%n", seconds(), String.format(format, args));
+    }
+
+    private static double ms(long micros) {
+      return round(micros / 1000.0);
+    }
+
+    private static double round(double value) {
+      return Math.round(value * 100) / 100.0;
+    }
+
+    private static <T> T await(Future<T> future, long seconds) throws Exception {
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    }
+  }
+}
