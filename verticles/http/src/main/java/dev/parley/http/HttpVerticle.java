@@ -13,7 +13,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The REST API ({@code /api/v1}) and the operations routes on the API port. Holds no data of its own. */
+/**
+ * The REST API ({@code /api/v1}), the operations routes and the browser chat page ({@code /}) on the API port.
+ * Holds no data of its own.
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -36,6 +39,8 @@ public final class HttpVerticle extends VerticleBase {
     accounts.mountProtected(api);
     new RoomRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     router.route("/api/v1/*").subRouter(api);
+    // The browser chat page at / and its /client-config.json; never shadows the routes above.
+    WebClientRoutes.mount(router, settings);
 
     router.route().last().handler(ctx ->
         ErrorResponses.send(ctx, new ParleyException(ErrorCode.NOT_FOUND, "no such endpoint")));
