@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Shared helpers for scripts/run and scripts/cluster. Source it; do not run it.
+# Shared helpers for scripts/run, scripts/cluster, scripts/test and scripts/e2e. Source it; do not run it.
 
 PARLEY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PARLEY_JAR="$PARLEY_ROOT/verticles/node/target/parley-node.jar"
@@ -37,7 +37,8 @@ parley_jar_stale() {
   [[ -f "$PARLEY_JAR" ]] || return 0
   local newer
   newer="$(cd "$PARLEY_ROOT" || exit 0
-    find pom.xml verticles/*/pom.xml verticles/*/src -type f -newer "$PARLEY_JAR" -print -quit 2>/dev/null)" || true
+    find pom.xml verticles/*/pom.xml verticles/*/src web/target/vendor -type f -newer "$PARLEY_JAR" -print -quit \
+      2>/dev/null)" || true
   [[ -n "$newer" ]]
 }
 
@@ -53,6 +54,35 @@ parley_build_if_needed() {
   else
     echo "${0##*/}: parley-node.jar is up to date" >&2
   fi
+}
+
+# The browser page's npm libraries (web/package.json, pinned in web/package-lock.json): `npm ci` in web/ when
+# the lockfile is newer than the install, then the two browser files the page loads are copied to
+# web/target/vendor/ (git-ignored), which the http module packages as webroot/vendor/. A file is copied only
+# when its content changed, so an unchanged install does not make the jar stale. Without npm, installs
+# Debian's nodejs and npm (root only).
+parley_web_deps() {
+  local web="$PARLEY_ROOT/web" vendor="$PARLEY_ROOT/web/target/vendor"
+  if ! command -v npm >/dev/null 2>&1; then
+    [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1 ||
+      parley_die "npm is needed for the browser client's libraries: apt-get install -y nodejs npm"
+    echo "${0##*/}: installing nodejs and npm (apt-get) ..." >&2
+    timeout 600 apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive timeout 900 apt-get install -y -qq nodejs npm >/dev/null ||
+      parley_die "apt-get install nodejs npm failed"
+  fi
+  if [[ ! -f "$web/node_modules/.package-lock.json" || "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]]; then
+    echo "${0##*/}: installing the browser client's npm packages (npm ci in web/) ..." >&2
+    (cd "$web" && timeout 600 npm ci --no-audit --no-fund --loglevel=error >&2) || parley_die "npm ci in web/ failed"
+  fi
+  mkdir -p "$vendor"
+  local file src dst
+  for file in sockjs-client/dist/sockjs.min.js @vertx/eventbus-bridge-client.js/vertx-eventbus.js; do
+    src="$web/node_modules/$file"
+    dst="$vendor/$(basename "$file")"
+    [[ -s "$src" ]] || parley_die "$src is missing after npm ci"
+    cmp -s "$src" "$dst" || cp "$src" "$dst"
+  done
 }
 
 # Development JWT key pair (EC P-256 / ES256) in conf/dev-keys/ (git-ignored).
