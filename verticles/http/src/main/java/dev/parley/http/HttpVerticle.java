@@ -6,6 +6,7 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.auth.AccountsApi;
 import dev.parley.http.rooms.RoomRoutes;
+import dev.parley.http.search.SearchRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.web.Router;
@@ -38,6 +39,7 @@ public final class HttpVerticle extends VerticleBase {
     api.route().handler(accounts::authenticate);
     accounts.mountProtected(api);
     new RoomRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
+    new SearchRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     router.route("/api/v1/*").subRouter(api);
     // The browser chat page at / and its /client-config.json; never shadows the routes above.
     WebClientRoutes.mount(router, settings);

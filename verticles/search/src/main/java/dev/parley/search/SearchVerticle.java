@@ -1,23 +1,397 @@
 package dev.parley.search;
 
+import dev.parley.common.ConfigException;
+import dev.parley.common.HealthChecks;
+import dev.parley.common.Meters;
 import dev.parley.common.Settings;
+import dev.parley.common.events.EventFollower;
+import dev.parley.common.events.KafkaSupport;
+import dev.parley.contract.Addresses;
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.MessageEvent;
+import dev.parley.contract.ParleyException;
+import dev.parley.contract.RoomActions;
+import dev.parley.contract.StreamActions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Owns the full-text index (Lucene with the Nori analyzer for Korean) on this node's disk. */
+/**
+ * Full-text search over messages: a Lucene index on this node's disk ({@link SearchIndex}, Korean by morpheme
+ * with Nori, Latin words stemmed — {@link ChatAnalyzer}), fed by the message event stream.
+ *
+ * <p>Each search node keeps a full index of its own and follows the whole stream ({@link EventFollower}); the
+ * index commit stores the stream position it covers, so a restarted node catches up from MySQL exactly from
+ * there. A missing, unfinished or corrupt index is rebuilt in the background from every stored message (then
+ * the stream is followed from a little below the newest event id seen when the rebuild began); the check
+ * {@code search-index} fails meanwhile and searches answer 503.
+ *
+ * <p>Queries: the caller's rooms come from the rooms verticle (cached membership), never from the rooms
+ * tables; only those rooms are searched, or the one room named by {@code roomId} if the caller may see it
+ * (member, or public room). Lucene work runs on worker threads: writes on one ordered thread, searches on
+ * {@code search.queryThreads}.
+ */
 public final class SearchVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
 
+  private enum State { STARTING, REBUILDING, FOLLOWING }
+
+  private Settings settings;
+  private SearchSettings options;
+  private WorkerExecutor writes;
+  private WorkerExecutor queries;
+  private SearchIndex index;
+  private EventFollower follower;
+  private volatile State state = State.STARTING;
+  private final AtomicLong rebuilt = new AtomicLong();
+  private long lastCommitted = -1;
+  private final List<Long> timers = new ArrayList<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private KafkaAdminClient kafkaAdmin;
+  private boolean stopped;
+  private DeliveryOptions requests;
+  private Timer queryTimer;
+  private Counter indexedEvents;
+
   @Override
   public Future<?> start() {
-    Path indexPath = Path.of(Settings.of(config()).string("search.indexPath"));
-    // Creating directories touches the disk: keep it off the event loop.
-    return vertx.executeBlocking(() -> Files.createDirectories(indexPath))
-        .onSuccess(dir -> LOG.info("search verticle started, index at {}", dir.toAbsolutePath()));
+    settings = Settings.of(config());
+    options = SearchSettings.from(settings);
+    requests = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs());
+    String id = UUID.randomUUID().toString();
+    // One thread for writes keeps them in stream order; commits queue behind the writes they cover.
+    writes = vertx.createSharedWorkerExecutor("parley-search-write-" + id, 1, 5, TimeUnit.MINUTES);
+    queries = vertx.createSharedWorkerExecutor("parley-search-query", options.queryThreads());
+    MeterRegistry registry = Meters.registry();
+    queryTimer = Timer.builder("parley_search_query").description("Search requests answered by this node's index")
+        .publishPercentiles(0.5, 0.99).register(registry);
+    indexedEvents = Counter.builder("parley_search_indexed_events_total")
+        .description("Stream events applied to this node's index").register(registry);
+
+    return writes.executeBlocking(() -> SearchIndex.open(options.indexPath(), options.ramBufferMb()))
+        .recover(failure -> Future.failedFuture(failure instanceof LockObtainFailedException
+            ? new ConfigException("key 'search.indexPath': " + options.indexPath()
+                + " is in use by another search instance (deploy one per index directory)")
+            : failure))
+        .compose(opened -> {
+          index = opened;
+          Gauge.builder("parley_search_watermark", this, verticle -> verticle.follower == null ? 0
+                  : verticle.follower.watermark())
+              .description("Stream position up to which this node's index is complete").register(registry);
+          follower = new EventFollower(vertx, settings, "search", this::apply);
+          MessageConsumer<JsonObject> search = vertx.eventBus().consumer(Addresses.SEARCH, this::onSearch);
+          consumers.add(search);
+          List<Future<?>> ready = new ArrayList<>();
+          ready.add(search.completion());
+          ready.add(HealthChecks.register(vertx, "search-index", this::indexCheck).onSuccess(consumers::add));
+          if (KafkaSupport.enabled(settings)) {
+            ready.add(KafkaSupport.admin(vertx, settings, "parley-search-admin-" + id).compose(admin -> {
+              kafkaAdmin = admin;
+              return HealthChecks.register(vertx, "kafka", () -> KafkaSupport.check(vertx, admin, settings))
+                  .onSuccess(consumers::add);
+            }));
+          }
+          return Future.all(ready);
+        })
+        .onSuccess(started -> {
+          timers.add(vertx.setPeriodic(options.refreshMs(), tick -> refresh()));
+          timers.add(vertx.setPeriodic(options.commitIntervalMs(), tick -> commit()));
+          LOG.info("search verticle started, index at {} ({})", options.indexPath().toAbsolutePath(),
+              index.found() == SearchIndex.Found.READY ? "complete up to event " + index.openedWatermark()
+                  : index.found() == SearchIndex.Found.CORRUPT ? "corrupt: rebuilding" : "missing: building");
+          if (index.found() == SearchIndex.Found.READY) {
+            resume(index.openedWatermark());
+          } else {
+            rebuild(false);
+          }
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    timers.forEach(vertx::cancelTimer);
+    Future<Void> following = follower == null ? Future.succeededFuture() : follower.stop();
+    return following.eventually(() -> {
+      List<Future<?>> closing = new ArrayList<>();
+      consumers.forEach(consumer -> closing.add(consumer.address().startsWith(Addresses.HEALTH_CHECK_PREFIX)
+          ? HealthChecks.unregister(vertx, castHealth(consumer)) : consumer.unregister()));
+      if (kafkaAdmin != null) {
+        closing.add(kafkaAdmin.close());
+      }
+      return Future.join(closing);
+    }).eventually(() -> index == null ? Future.succeededFuture() : writes.executeBlocking(() -> {
+      if (state == State.FOLLOWING) {
+        index.commit(follower.watermark());
+      }
+      index.close();
+      return null;
+    })).eventually(() -> {
+      writes.close();
+      queries.close();
+      return Future.succeededFuture();
+    });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static MessageConsumer<JsonObject> castHealth(MessageConsumer<?> consumer) {
+    return (MessageConsumer<JsonObject>) consumer;
+  }
+
+  // --- following the stream -----------------------------------------------------------------------------------
+
+  /**
+   * Follows the stream from the stored position, unless the outbox no longer holds the events after it (pruned
+   * after events.retentionHours): then only a rebuild can make the index complete.
+   */
+  private void resume(long watermark) {
+    head().onComplete(head -> {
+      if (stopped) {
+        return;
+      }
+      if (head.failed()) {
+        LOG.warn("search: persistence does not answer yet ({}); retrying", head.cause().toString());
+        vertx.setTimer(1000, id -> resume(watermark));
+        return;
+      }
+      long minId = head.result().getLong("minId", 0L);
+      if (minId > 0 && watermark < minId - 1) {
+        LOG.warn("search: the index stopped at event {} but the outbox starts at {} (older events were pruned);"
+            + " rebuilding", watermark, minId);
+        rebuild(true);
+        return;
+      }
+      follow(watermark);
+    });
+  }
+
+  private void follow(long watermark) {
+    state = State.FOLLOWING;
+    lastCommitted = watermark;
+    follower.start(watermark).onFailure(failure -> LOG.error("search: cannot follow the stream", failure));
+  }
+
+  private Future<?> apply(List<MessageEvent> events) {
+    return writes.executeBlocking(() -> {
+      index.apply(events);
+      return null;
+    }).onSuccess(done -> indexedEvents.increment(events.size()));
+  }
+
+  private void commit() {
+    if (state != State.FOLLOWING || stopped) {
+      return;
+    }
+    long watermark = follower.watermark();
+    writes.executeBlocking(() -> {
+      if (index.hasUncommittedChanges() || watermark != lastCommitted) {
+        index.commit(watermark);
+      }
+      return watermark;
+    }).onSuccess(committed -> lastCommitted = committed)
+        .onFailure(failure -> LOG.error("search: committing the index failed", failure));
+  }
+
+  private void refresh() {
+    if (!stopped) {
+      queries.executeBlocking(() -> {
+        index.refresh();
+        return null;
+      }, false).onFailure(failure -> LOG.warn("search: refreshing the reader failed: {}", failure.toString()));
+    }
+  }
+
+  // --- rebuilding ---------------------------------------------------------------------------------------------
+
+  /**
+   * Builds the index from every stored message, then follows the stream from a little below the newest event
+   * id read before the scan began (events of transactions still running then have ids above that).
+   */
+  private void rebuild(boolean clear) {
+    state = State.REBUILDING;
+    rebuilt.set(0);
+    Future<Void> cleared = !clear ? Future.succeededFuture() : writes.executeBlocking(() -> {
+      index.clear();
+      return null;
+    });
+    cleared.compose(done -> head()).onComplete(head -> {
+      if (stopped) {
+        return;
+      }
+      if (head.failed()) {
+        LOG.warn("search: cannot rebuild yet, persistence does not answer ({}); retrying", head.cause().toString());
+        vertx.setTimer(1000, id -> rebuild(false));
+        return;
+      }
+      long from = Math.max(0, head.result().getLong("maxId", 0L) - options.rebuildEventSlack());
+      long started = System.nanoTime();
+      scan(0, 0).compose(done -> writes.executeBlocking(() -> {
+        index.commit(from);
+        return null;
+      })).onComplete(done -> {
+        if (stopped) {
+          return;
+        }
+        if (done.failed()) {
+          LOG.error("search: rebuilding the index failed; starting over", done.cause());
+          vertx.setTimer(1000, id -> rebuild(true));
+          return;
+        }
+        LOG.info("search: index rebuilt from MySQL: {} messages in {} ms; following the stream from event {}",
+            rebuilt.get(), (System.nanoTime() - started) / 1_000_000, from);
+        follow(from);
+      });
+    });
+  }
+
+  /** Reads and indexes pages of stored messages; a failing page is retried until persistence answers. */
+  private Future<Void> scan(long afterRoom, long afterSeq) {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    JsonObject page = new JsonObject().put("afterRoom", afterRoom).put("afterSeq", afterSeq)
+        .put("limit", options.rebuildPageSize());
+    return persistence(StreamActions.SCAN, page)
+        .recover(failure -> {
+          LOG.warn("search: rebuild page after ({}, {}) failed ({}); retrying", afterRoom, afterSeq,
+              failure.toString());
+          return vertx.timer(1000).compose(waited -> persistence(StreamActions.SCAN, page));
+        })
+        .compose(reply -> {
+          JsonArray messages = reply.getJsonArray("messages");
+          if (messages.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return writes.executeBlocking(() -> {
+            for (int i = 0; i < messages.size(); i++) {
+              JsonObject message = messages.getJsonObject(i);
+              index.add(message.getString("roomId"), message.getLong("seq"), message.getString("senderId"),
+                  message.getLong("ts"), message.getString("text"));
+            }
+            return null;
+          }).compose(done -> {
+            rebuilt.addAndGet(messages.size());
+            JsonObject last = messages.getJsonObject(messages.size() - 1);
+            return messages.size() < options.rebuildPageSize() ? Future.succeededFuture()
+                : scan(Long.parseLong(last.getString("roomId")), last.getLong("seq"));
+          });
+        });
+  }
+
+  private Future<JsonObject> head() {
+    return persistence(StreamActions.HEAD, new JsonObject());
+  }
+
+  private Future<JsonObject> persistence(String action, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, body,
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+  }
+
+  private Future<?> indexCheck() {
+    return switch (state) {
+      case REBUILDING -> Future.failedFuture("the index is being rebuilt from MySQL (" + rebuilt.get()
+          + " messages so far)");
+      case STARTING -> Future.failedFuture("the index is opening");
+      case FOLLOWING -> Future.succeededFuture();
+    };
+  }
+
+  // --- queries ------------------------------------------------------------------------------------------------
+
+  private void onSearch(Message<JsonObject> request) {
+    long started = System.nanoTime();
+    JsonObject body = request.body() == null ? new JsonObject() : request.body();
+    Future<JsonObject> answer;
+    try {
+      answer = search(body);
+    } catch (RuntimeException invalid) {
+      answer = Future.failedFuture(invalid);
+    }
+    answer.onSuccess(hits -> {
+      queryTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+      request.reply(hits);
+    }).onFailure(failure -> {
+      if (!(failure instanceof ParleyException) && !(failure instanceof io.vertx.core.eventbus.ReplyException)) {
+        LOG.error("search: query failed", failure);
+      }
+      ParleyException.fail(request, failure);
+    });
+  }
+
+  private Future<JsonObject> search(JsonObject body) {
+    String userId = body.getString("userId");
+    Object rawQuery = body.getValue("q");
+    if (!(rawQuery instanceof String text) || text.isBlank()) {
+      throw ParleyException.badRequest("q", "q is required");
+    }
+    String query = text.strip();
+    if (query.codePointCount(0, query.length()) > options.maxQueryChars()) {
+      throw ParleyException.badRequest("q", "q must be at most " + options.maxQueryChars() + " characters");
+    }
+    Object rawLimit = body.getValue("limit");
+    int limit;
+    if (rawLimit == null) {
+      limit = options.defaultLimit();
+    } else if (rawLimit instanceof Number number && number.doubleValue() == number.longValue()
+        && number.longValue() >= 1 && number.longValue() <= options.maxLimit()) {
+      limit = number.intValue();
+    } else {
+      throw ParleyException.badRequest("limit", "limit must be between 1 and " + options.maxLimit());
+    }
+    Object rawRoom = body.getValue("roomId");
+    if (rawRoom != null && (!(rawRoom instanceof String room) || room.isBlank())) {
+      throw ParleyException.badRequest("roomId", "roomId must be a room id");
+    }
+    if (state == State.REBUILDING || state == State.STARTING) {
+      throw new ParleyException(ErrorCode.UNAVAILABLE, "the search index is being rebuilt, retry later");
+    }
+    String roomId = (String) rawRoom;
+    Future<List<String>> rooms = roomId != null
+        // A member, or anyone for a public room; a private room the caller cannot see fails 404.
+        ? this.<JsonObject>rooms(RoomActions.GET, new JsonObject().put("userId", userId).put("roomId", roomId))
+            .map(room -> List.of(roomId))
+        : this.<JsonObject>rooms(RoomActions.USER_ROOMS, new JsonObject().put("userId", userId))
+            .map(reply -> reply.getJsonArray("roomIds").stream().map(String::valueOf).toList());
+    long halfLifeMs = options.recencyHalfLifeHours() * 3_600_000L;
+    return rooms.compose(roomIds -> queries.executeBlocking(() ->
+            index.search(query, roomIds, limit, System.currentTimeMillis(), halfLifeMs), false))
+        .map(hits -> {
+          JsonArray array = new JsonArray();
+          for (SearchIndex.Hit hit : hits) {
+            array.add(new JsonObject()
+                .put("id", hit.id())
+                .put("roomId", hit.roomId())
+                .put("seq", hit.seq())
+                .put("senderId", hit.senderId())
+                .put("text", hit.text())
+                .put("ts", hit.ts())
+                .put("highlight", hit.highlight()));
+          }
+          return new JsonObject().put("hits", array);
+        });
+  }
+
+  private <T> Future<T> rooms(String action, JsonObject body) {
+    return vertx.eventBus().<T>request(Addresses.ROOMS, body,
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
   }
 }

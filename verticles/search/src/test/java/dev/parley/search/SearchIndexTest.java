@@ -1,0 +1,199 @@
+package dev.parley.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.contract.MessageEvent;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The index on its own (no Vert.x): analysis of Korean, English and mixed text, upserts, highlights, storage. */
+class SearchIndexTest {
+
+  private static final long NOW = 1_800_000_000_000L;
+  private static final long WEEK = 7 * 24 * 3_600_000L;
+
+  @TempDir
+  Path dir;
+
+  private SearchIndex index;
+  private long nextEventId = 1;
+
+  private SearchIndex open() throws IOException {
+    index = SearchIndex.open(dir, 16);
+    return index;
+  }
+
+  @AfterEach
+  void close() throws IOException {
+    if (index != null) {
+      index.close();
+    }
+  }
+
+  private MessageEvent message(String room, long seq, String text) {
+    return message(room, seq, text, NOW);
+  }
+
+  private MessageEvent message(String room, long seq, String text, long ts) {
+    return new MessageEvent(nextEventId++, MessageEvent.CREATED, ts, room, "group", seq, "7", text, ts, null, false);
+  }
+
+  private void index(MessageEvent... events) throws IOException {
+    index.apply(List.of(events));
+    index.refreshBlocking();
+  }
+
+  private List<String> find(String query, String... rooms) throws IOException {
+    return index.search(query, Set.of(rooms), 20, NOW, WEEK).stream().map(SearchIndex.Hit::id).toList();
+  }
+
+  @Test
+  void koreanIsMatchedByMorpheme() throws IOException {
+    open();
+    index(message("1", 1, "서버가 느려요"), message("1", 2, "검색했습니다"), message("1", 3, "검색엔진을 새로 만들었어요"),
+        message("1", 4, "데이터베이스 연결이 끊겼습니다"), message("1", 5, "점심 뭐 먹을까요"));
+
+    assertThat(find("서버", "1")).containsExactly("1-1");
+    assertThat(find("검색", "1")).containsExactlyInAnyOrder("1-2", "1-3");
+    assertThat(find("엔진", "1")).as("compound nouns are split").containsExactly("1-3");
+    assertThat(find("데이터베이스", "1")).containsExactly("1-4");
+    assertThat(find("연결", "1")).containsExactly("1-4");
+    assertThat(find("서버가 느려요", "1")).as("a whole sentence as the query").containsExactly("1-1");
+    assertThat(find("느리다", "1")).as("the verb stem, any ending").containsExactly("1-1");
+    assertThat(find("서버 점심", "1")).as("every word must match").isEmpty();
+    assertThat(find("서버 | 점심", "1")).containsExactlyInAnyOrder("1-1", "1-5");
+  }
+
+  @Test
+  void englishIsStemmedCaseFoldedAndStopWordsIgnored() throws IOException {
+    open();
+    index(message("1", 1, "The servers are RUNNING slowly"), message("1", 2, "I deployed the new build"),
+        message("1", 3, "Café opens at nine, John's treat"), message("1", 4, "server-side rendering"));
+
+    assertThat(find("server", "1")).containsExactlyInAnyOrder("1-1", "1-4");
+    assertThat(find("Servers run", "1")).containsExactly("1-1");
+    assertThat(find("DEPLOYING", "1")).containsExactly("1-2");
+    assertThat(find("cafe john", "1")).as("accents folded, possessive dropped").containsExactly("1-3");
+    assertThat(find("the", "1")).as("only stop words").isEmpty();
+    assertThat(find("\"new build\"", "1")).as("phrase").containsExactly("1-2");
+    assertThat(find("\"build new\"", "1")).isEmpty();
+    assertThat(find("deplo*", "1")).as("prefix").containsExactly("1-2");
+    assertThat(find("server -rendering", "1")).containsExactly("1-1");
+  }
+
+  @Test
+  void mixedKoreanAndEnglishText() throws IOException {
+    open();
+    index(message("1", 1, "오늘 deploy 했는데 servers가 느려요"), message("1", 2, "Kafka 클러스터에 연결할 수 없음"),
+        message("1", 3, "서버error 났어요"));
+
+    assertThat(find("deploying", "1")).containsExactly("1-1");
+    assertThat(find("server 느려요", "1")).containsExactly("1-1");
+    assertThat(find("kafka 연결", "1")).containsExactly("1-2");
+    assertThat(find("KAFKA", "1")).containsExactly("1-2");
+    assertThat(find("서버", "1")).as("Hangul and Latin split where the script changes").containsExactly("1-3");
+    assertThat(find("errors", "1")).containsExactly("1-3");
+  }
+
+  @Test
+  void highlightsMarkTheMatchedTermsInEscapedText() throws IOException {
+    open();
+    index(message("1", 1, "서버가 느려요"), message("1", 2, "<b>Servers</b> & RUNNING"));
+
+    SearchIndex.Hit korean = index.search("서버", Set.of("1"), 20, NOW, WEEK).get(0);
+    assertThat(korean.highlight()).isEqualTo("<mark>서버</mark>가 느려요");
+    assertThat(korean.text()).isEqualTo("서버가 느려요");
+    SearchIndex.Hit english = index.search("server run", Set.of("1"), 20, NOW, WEEK).get(0);
+    assertThat(english.highlight())
+        .isEqualTo("&lt;b&gt;<mark>Servers</mark>&lt;&#x2F;b&gt; &amp; <mark>RUNNING</mark>");
+    assertThat(english.seq()).isEqualTo(2);
+    assertThat(english.senderId()).isEqualTo("7");
+    assertThat(english.ts()).isEqualTo(NOW);
+  }
+
+  @Test
+  void onlyTheGivenRoomsAreSearched() throws IOException {
+    open();
+    index(message("1", 1, "release notes"), message("2", 1, "release party"), message("3", 1, "release date"));
+
+    assertThat(find("release", "1", "3")).containsExactlyInAnyOrder("1-1", "3-1");
+    assertThat(find("release")).isEmpty();
+  }
+
+  @Test
+  void newerMessagesRankFirstAmongEqualMatches() throws IOException {
+    open();
+    index(message("1", 1, "standup notes", NOW - 30 * WEEK), message("1", 2, "standup notes", NOW - 60_000),
+        message("1", 3, "standup notes", NOW - WEEK));
+
+    assertThat(find("standup", "1")).containsExactly("1-2", "1-3", "1-1");
+  }
+
+  @Test
+  void eventsAreUpsertsEditsReplaceDeletesRemoveAndRepeatsChangeNothing() throws IOException {
+    open();
+    MessageEvent created = message("1", 1, "first draft");
+    index(created, created, message("1", 2, "keep me"));
+    assertThat(find("draft", "1")).containsExactly("1-1");
+
+    MessageEvent edited = new MessageEvent(nextEventId++, MessageEvent.EDITED, NOW, "1", "group", 1, "7",
+        "final version", NOW, NOW + 5, false);
+    index(edited, edited);
+    assertThat(find("draft", "1")).isEmpty();
+    assertThat(find("final", "1")).containsExactly("1-1");
+
+    MessageEvent deleted = new MessageEvent(nextEventId++, MessageEvent.DELETED, NOW, "1", "group", 1, "7", null, NOW,
+        NOW + 5, true);
+    index(deleted, created, deleted);
+    assertThat(find("final", "1")).isEmpty();
+    assertThat(find("draft", "1")).isEmpty();
+    assertThat(index.documents()).isEqualTo(1);
+  }
+
+  @Test
+  void theCommitKeepsTheStreamPositionAcrossRestarts() throws IOException {
+    assertThat(open().found()).isEqualTo(SearchIndex.Found.MISSING);
+    index(message("1", 1, "persisted"));
+    index.commit(null);
+    index.close();
+    assertThat(open().found()).as("a commit without position is an unfinished build").isEqualTo(SearchIndex.Found.MISSING);
+    assertThat(index.documents()).isZero();
+
+    index(message("1", 1, "persisted"), message("1", 2, "not committed yet"));
+    index.commit(42L);
+    index(message("1", 3, "lost with the process"));
+    index.close();
+
+    assertThat(open().found()).isEqualTo(SearchIndex.Found.READY);
+    assertThat(index.openedWatermark()).isEqualTo(42L);
+    index.refreshBlocking();
+    assertThat(find("persisted", "1")).containsExactly("1-1");
+    assertThat(find("process", "1")).isEmpty();
+  }
+
+  @Test
+  void aCorruptIndexIsWipedAndStartsEmpty() throws IOException {
+    open();
+    index(message("1", 1, "soon unreadable"));
+    index.commit(7L);
+    index.close();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments_")).toList()) {
+        Files.write(file, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+      }
+    }
+
+    assertThat(open().found()).isEqualTo(SearchIndex.Found.CORRUPT);
+    assertThat(index.openedWatermark()).isZero();
+    assertThat(index.documents()).isZero();
+    index(message("1", 2, "usable again"));
+    assertThat(find("usable", "1")).containsExactly("1-2");
+  }
+}
