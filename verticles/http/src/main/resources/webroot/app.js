@@ -410,7 +410,8 @@
   }
 
   function bridgeErrorText(error) {
-    try { return JSON.parse(error.message).error.message; } catch (notJson) { return error.message || 'failed'; }
+    // The bridge's failure message is the contract's error object as JSON: {"code", "message", "field"?}.
+    try { return JSON.parse(error.message).message || error.message; } catch (notJson) { return error.message || 'failed'; }
   }
 
   function onTypingInput() {
