@@ -26,6 +26,11 @@ abstract class Session {
   private final Map<String, Future<?>> sendChains = new HashMap<>();
   long lastHeardNanos = System.nanoTime();
   boolean closed;
+  /**
+   * A new WebSocket holds live message events until its client has sent {@code resume} (or anything else, or a
+   * short grace passed), so a replayed backlog always comes before the live messages above it.
+   */
+  boolean holding;
   int inFlightSends;
 
   Session(Claims claims, SessionHub hub) {
@@ -105,6 +110,10 @@ abstract class Session {
   private void onMessage(String roomId, long seq, String frame) {
     RoomCursor cursor = rooms.get(roomId);
     if (cursor.last >= 0 && seq <= cursor.last) {
+      return;
+    }
+    if (holding) {
+      cursor.pending.put(seq, frame);
       return;
     }
     if (!cursor.filling && (cursor.last < 0 || seq == cursor.last + 1)) {
@@ -201,6 +210,12 @@ abstract class Session {
    * which rooms were recovered; past the resume window a room is not replayed ({@code recovered: false}).
    */
   Future<JsonObject> resume(Map<String, Long> positions) {
+    holding = false;
+    rooms.forEach((roomId, cursor) -> {
+      if (!positions.containsKey(roomId)) {
+        startFromPending(roomId, cursor);
+      }
+    });
     JsonObject result = new JsonObject();
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, Long> position : positions.entrySet()) {
@@ -223,6 +238,32 @@ abstract class Session {
       });
     }
     return chain.map(done -> result);
+  }
+
+  /** Ends the hold without a resume: what was held is delivered in order, holes filled from history. */
+  void release() {
+    if (!holding) {
+      return;
+    }
+    holding = false;
+    rooms.forEach(this::startFromPending);
+  }
+
+  private void startFromPending(String roomId, RoomCursor cursor) {
+    if (cursor.pending.isEmpty() || cursor.filling) {
+      return;
+    }
+    if (cursor.last < 0) {
+      cursor.last = cursor.pending.firstKey() - 1;
+    }
+    drain(roomId, cursor);
+    if (!cursor.pending.isEmpty()) {
+      fill(roomId, cursor).onSuccess(filled -> {
+        if (!filled) {
+          flushPending(roomId, cursor);
+        }
+      });
+    }
   }
 
   /** Sends of one socket to one room go out one after the other, so they are stored in the order sent. */

@@ -197,6 +197,7 @@ public final class SocketVerticle extends VerticleBase {
           session.write(null, new JsonObject().put("type", "ready").put("userId", session.userId())
               .put("sessionId", session.id).put("heartbeatMs", config.heartbeatMs()).encode());
           socket.resume();
+          vertx.setTimer(config.resumeGraceMs(), id -> session.release());
         } else if (!session.closed) {
           session.close(opened.cause() instanceof ParleyException p && p.code() == ErrorCode.RATE_LIMITED
               ? CloseCodes.RATE_LIMITED : CloseCodes.GOING_AWAY, "could not open the session");

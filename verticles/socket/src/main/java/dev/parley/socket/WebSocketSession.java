@@ -23,6 +23,7 @@ final class WebSocketSession extends Session {
     super(claims, hub);
     this.socket = socket;
     this.rate = new TokenBucket(hub.config.messagesPerSecond(), hub.config.messageBurst());
+    this.holding = true;
   }
 
   @Override
@@ -85,6 +86,9 @@ final class WebSocketSession extends Session {
     }
     String type = frame.getValue("type") instanceof String t ? t : null;
     Object id = frame.getValue("id");
+    if (!"resume".equals(type)) {
+      release();
+    }
     try {
       switch (type == null ? "" : type) {
         case "ping" -> write(null, "{\"type\":\"pong\"}");

@@ -1,0 +1,120 @@
+package dev.parley.node;
+
+import dev.parley.common.testing.Await;
+import dev.parley.common.testing.TestConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A Parley node in its own JVM, started from a profile written on the fly: for kill -9 and SIGTERM tests. */
+final class NodeProcess {
+
+  final String name;
+  final Map<String, String> env;
+  final Path log;
+  private final Process process;
+
+  private NodeProcess(String name, Map<String, String> env, Path log, Process process) {
+    this.name = name;
+    this.env = env;
+    this.log = log;
+    this.process = process;
+  }
+
+  /** A node's environment: the run's shared settings plus ports of its own. */
+  static Map<String, String> environment(Map<String, String> shared) {
+    Map<String, String> env = new HashMap<>(shared);
+    env.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
+    env.put("PARLEY_HTTP_PORT", String.valueOf(TestConfig.freePort()));
+    env.put("PARLEY_SOCKET_PORT", String.valueOf(TestConfig.freePort()));
+    env.put("PARLEY_SEARCH_INDEXPATH", TestConfig.tempDir("index").toString());
+    return env;
+  }
+
+  static NodeProcess start(String name, String deployJson, Map<String, String> env) {
+    try {
+      Path profile = TestNodes.profile(deployJson);
+      Path log = Files.createTempFile("parley-" + name + "-", ".log");
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      for (String flag : System.getProperty("parley.test.jvmFlags", "").split("\\s+")) {
+        if (!flag.isBlank()) {
+          command.add(flag);
+        }
+      }
+      command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+          profile.toString()));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      builder.environment().put("PARLEY_NODE_NAME", name);
+      return new NodeProcess(name, env, log, builder.start());
+    } catch (IOException failed) {
+      throw new IllegalStateException(failed);
+    }
+  }
+
+  int port(String key) {
+    return Integer.parseInt(env.get(key));
+  }
+
+  /** Waits until /ready answers 200 and the cluster has {@code members} members. */
+  NodeProcess awaitReady(Vertx vertx, int members) {
+    WebClient web = WebClient.create(vertx);
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited: " + tail());
+      }
+      JsonObject report = Await.result(web.get(port("PARLEY_MANAGEMENT_PORT"), "127.0.0.1", "/ready").send()
+          .map(response -> response.statusCode() == 200 ? response.bodyAsJsonObject() : null).otherwiseEmpty());
+      if (report != null && report.getJsonObject("checks").getJsonObject("cluster").getInteger("members") >= members) {
+        return this;
+      }
+      Await.result(vertx.timer(200));
+    }
+    throw new AssertionError(name + " not ready with " + members + " members in 90 s: " + tail());
+  }
+
+  /** kill -9. */
+  void kill() {
+    process.destroyForcibly();
+    waitFor();
+  }
+
+  /** SIGTERM, then wait for the orderly exit. */
+  int terminate() {
+    process.destroy();
+    return waitFor();
+  }
+
+  private int waitFor() {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError(name + " did not exit within 60 s");
+      }
+      return process.exitValue();
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(interrupted);
+    }
+  }
+
+  String tail() {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException unreadable) {
+      return "(no log)";
+    }
+  }
+}
