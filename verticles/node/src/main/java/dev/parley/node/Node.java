@@ -3,6 +3,7 @@ package dev.parley.node;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.FileSystemXmlConfig;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
 import dev.parley.common.ConfigException;
 import dev.parley.common.Settings;
 import dev.parley.contract.Codecs;
@@ -15,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -59,10 +61,12 @@ final class Node {
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Settings settings = Settings.of(config.config());
-    VertxOptions options = new VertxOptions()
-        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
-    // The event bus's own TCP transport binds where Hazelcast does; its port is picked by the OS.
-    options.getEventBusOptions().setHost(settings.string("cluster.host")).setPort(0);
+    VertxOptions options;
+    try {
+      options = vertxOptions(settings);
+    } catch (ConfigException bad) {
+      return Future.failedFuture(bad);
+    }
     // Completed from whichever thread finishes the start, not through a context: on a failed start the
     // node's own event loops are gone by the time the caller hears of it.
     Promise<Node> started = Promise.promise();
@@ -139,21 +143,76 @@ final class Node {
     return chain.eventually(vertx::close);
   }
 
+  /**
+   * Metrics, and the event bus's own TCP transport: it binds where Hazelcast does, on {@code cluster.eventBusPort}
+   * (0: picked by the OS), and tells the other nodes {@code cluster.publicHost} if the bind address is not the one
+   * they can reach (NAT, containers).
+   */
+  static VertxOptions vertxOptions(Settings settings) {
+    VertxOptions options = new VertxOptions()
+        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    EventBusOptions eventBus = options.getEventBusOptions()
+        .setHost(settings.string("cluster.host"))
+        .setPort(optionalPort(settings, "cluster.eventBusPort"));
+    String publicHost = settings.string("cluster.publicHost", null);
+    if (publicHost != null) {
+      eventBus.setClusterPublicHost(publicHost);
+    }
+    return options;
+  }
+
+  /**
+   * The Hazelcast file ({@code cluster.configFile}) completed from the node's config. If the file joins through a
+   * discovery mechanism (its {@code <kubernetes>}, a cloud or a discovery strategy is enabled), that join is used as
+   * written; otherwise the join is TCP-IP with {@code cluster.members}, whatever the file says. Properties the file
+   * sets win over the launcher's defaults.
+   */
   static Config hazelcastConfig(NodeConfig node) {
     Settings settings = Settings.of(node.config());
     Config config = loadHazelcastFile(node, settings);
     // Nodes join only a cluster of the same name: tests and side-by-side installs pick their own.
     config.setClusterName(settings.string("cluster.name"));
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    propertyUnlessSet(config, "hazelcast.logging.type", "slf4j");
+    propertyUnlessSet(config, "hazelcast.phone.home.enabled", "false");
+    propertyUnlessSet(config, "hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.local.localAddress", settings.string("cluster.host"));
-    config.getNetworkConfig().setPort(settings.port("cluster.port")).setPortAutoIncrement(true);
-    JoinConfig join = config.getNetworkConfig().getJoin();
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getMulticastConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(settings.strings("cluster.members"));
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(settings.port("cluster.port")).setPortAutoIncrement(true);
+    String publicHost = settings.string("cluster.publicHost", null);
+    if (publicHost != null) {
+      // Without a port Hazelcast advertises the port it bound.
+      network.setPublicAddress(publicHost);
+    }
+    JoinConfig join = network.getJoin();
+    if (!joinsByDiscovery(join)) {
+      join.getAutoDetectionConfig().setEnabled(false);
+      join.getMulticastConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(settings.strings("cluster.members"));
+    }
     return config;
+  }
+
+  private static boolean joinsByDiscovery(JoinConfig join) {
+    return join.getKubernetesConfig().isEnabled()
+        || join.getAwsConfig().isEnabled()
+        || join.getGcpConfig().isEnabled()
+        || join.getAzureConfig().isEnabled()
+        || join.getEurekaConfig().isEnabled()
+        || join.getDiscoveryConfig().isEnabled();
+  }
+
+  private static void propertyUnlessSet(Config config, String name, String value) {
+    if (config.getProperty(name) == null) {
+      config.setProperty(name, value);
+    }
+  }
+
+  private static int optionalPort(Settings settings, String key) {
+    int port = settings.integer(key, 0);
+    if (port < 0 || port > 65535) {
+      throw new ConfigException("key '" + key + "' must be a TCP port (0-65535), not " + port);
+    }
+    return port;
   }
 
   private static Config loadHazelcastFile(NodeConfig node, Settings settings) {
