@@ -80,6 +80,14 @@ public final class Settings {
     throw new ConfigException("key '" + key + "' must be a list of strings");
   }
 
+  /** An optional list; absent means the fallback. Blank entries ({@code ""}, {@code "a,,b"}) are dropped. */
+  public List<String> strings(String key, List<String> fallback) {
+    if (lookup(key) == null) {
+      return fallback;
+    }
+    return strings(key).stream().map(String::trim).filter(entry -> !entry.isEmpty()).toList();
+  }
+
   public Settings section(String key) {
     Object value = required(key);
     if (!(value instanceof JsonObject object)) {
