@@ -84,6 +84,15 @@ final class NodeProcess {
     throw new AssertionError(name + " not ready with " + members + " members in 90 s: " + tail());
   }
 
+  /** SIGSTOP / SIGCONT: the process freezes (a partition, a long GC pause) and comes back. */
+  void signal(String name) {
+    try {
+      new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+    } catch (IOException | InterruptedException failed) {
+      throw new IllegalStateException(failed);
+    }
+  }
+
   /** kill -9. */
   void kill() {
     process.destroyForcibly();
