@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Modes: {@code chat} (the k6 chat scenario: connect, everyone sends at the interval, measure),
  * {@code idle} (connect and hold: memory per connection), {@code storm} (connect, drop everything at once,
- * reconnect and resume). Prints progress every 5 s and a summary; the last line is the summary as JSON.
+ * reconnect and resume), {@code rest} (no sockets: every user sends over REST as fast as its answers come,
+ * the persisted-send throughput of the HTTP path). Prints progress every 5 s and a summary; the last line is the summary as JSON.
  */
 public final class LoadGenerator {
 
@@ -66,6 +67,20 @@ public final class LoadGenerator {
       }
       long progress = vertx.setPeriodic(5000, id -> progress());
       probe.start();
+      if (options.mode().equals("rest")) {
+        Map<String, Object> summary = new HashMap<>();
+        summary.put("mode", "rest");
+        summary.put("users", options.users());
+        rest(users, summary);
+        vertx.cancelTimer(progress);
+        if (probe.enabled()) {
+          summary.put("serverCores", round(probe.coresUsed()));
+          summary.put("serverRssMiB", probe.rssKiB() / 1024);
+        }
+        System.out.println("summary " + new io.vertx.core.json.JsonObject(summary).encode());
+        await(vertx.close(), 30);
+        return 0;
+      }
       long connectStart = System.nanoTime();
       await(Future.all(loops.stream().map(LoadVerticle::connectAll).toList()), options.rampSeconds() + 120L);
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
@@ -131,6 +146,55 @@ public final class LoadGenerator {
       summary.put("deliveryP95Ms", ms(stats.deliveryLatency.getValueAtPercentile(95)));
       summary.put("deliveryP99Ms", ms(stats.deliveryLatency.getValueAtPercentile(99)));
       summary.put("deliveryMaxMs", ms(stats.deliveryLatency.getMaxValue()));
+    }
+
+    /** Closed loop over REST: each user posts a message, waits for the 201, posts the next. */
+    private void rest(List<Setup.User> users, Map<String, Object> summary) throws Exception {
+      io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(vertx,
+          new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(true),
+          new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(8, users.size())));
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.durationSeconds());
+      long start = System.nanoTime();
+      List<Future<Void>> loops = new ArrayList<>();
+      CompletableFuture<Void> launched = new CompletableFuture<>();
+      vertx.runOnContext(go -> {
+        users.forEach(user -> loops.add(restLoop(web, user, end, 0)));
+        launched.complete(null);
+      });
+      launched.get(30, TimeUnit.SECONDS);
+      await(Future.join(loops).<Void>mapEmpty().otherwiseEmpty(), options.durationSeconds() + 60L);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      say("REST: %d sends answered 201 in %.1f s = %.0f/s, %d errors; latency %s", stats.acked.sum(), seconds,
+          stats.acked.sum() / seconds, stats.sendErrors.sum(), Stats.percentiles(stats.ackLatency));
+      summary.put("acked", stats.acked.sum());
+      summary.put("ackedPerSecond", round(stats.acked.sum() / seconds));
+      summary.put("sendErrors", stats.sendErrors.sum());
+      summary.put("ackP50Ms", ms(stats.ackLatency.getValueAtPercentile(50)));
+      summary.put("ackP95Ms", ms(stats.ackLatency.getValueAtPercentile(95)));
+      summary.put("ackP99Ms", ms(stats.ackLatency.getValueAtPercentile(99)));
+      summary.put("ackMaxMs", ms(stats.ackLatency.getMaxValue()));
+    }
+
+    private Future<Void> restLoop(io.vertx.ext.web.client.WebClient web, Setup.User user, long end, long index) {
+      if (System.nanoTime() > end) {
+        return Future.succeededFuture();
+      }
+      Options.Target target = options.target(user.index);
+      long sent = System.nanoTime();
+      stats.sent.increment();
+      return web.post(target.httpPort(), target.host(), "/api/v1/rooms/" + user.room.id + "/messages")
+          .putHeader("Authorization", "Bearer " + user.token)
+          .sendJsonObject(new io.vertx.core.json.JsonObject().put("clientMsgId", "rest-" + user.index + "-" + index)
+              .put("text", "lg|" + sent + "|" + user.index + "|" + index))
+          .transform(response -> {
+            if (response.succeeded() && response.result().statusCode() == 201) {
+              stats.acked.increment();
+              stats.ackLatency.recordValue((System.nanoTime() - sent) / 1000);
+            } else {
+              stats.sendErrors.increment();
+            }
+            return restLoop(web, user, end, index + 1);
+          });
     }
 
     private void idle(Map<String, Object> summary) throws Exception {
