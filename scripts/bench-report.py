@@ -50,6 +50,13 @@ for name in ("sends-closed", "sends-open-10000"):
         out.append("## Persisted sends straight to the persistence verticle (%s)\n" % name)
         out.append("`scripts/bench-sends` (%s): `%s`\n" % (name, r.get("line", "")))
 
+for r in by.get("rest", []):
+    out.append("## Persisted sends through REST\n")
+    out.append("%d users, each posting a message and waiting for its 201 before the next (rooms of 5): %s sends/s, "
+               "latency p50 %s / p95 %s / p99 %s / max %s ms, %s errors; server %s cores.\n" % (
+                   r.get("users"), r.get("ackedPerSecond"), r.get("ackP50Ms"), r.get("ackP95Ms"), r.get("ackP99Ms"),
+                   r.get("ackMaxMs"), r.get("sendErrors"), r.get("serverCores")))
+
 for name, title in (("chat", "Chat scenario (WebSockets)"),):
     for r in by.get(name, []):
         out.append("## %s\n" % title)
