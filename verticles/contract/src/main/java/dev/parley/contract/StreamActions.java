@@ -25,7 +25,7 @@ public final class StreamActions {
    * {@code {afterRoom?, afterSeq?, limit?}} -> {@code {messages: [ChatMessage json]}}.
    */
   public static final String SCAN = "scan";
-  /** A consumer's stored watermark: {@code {name}} -> {@code {name, position}} (0 when never saved). */
+  /** A consumer's stored watermark: {@code {name}} -> {@code {name, position, saved}} (0 and false when never saved). */
   public static final String CURSOR_GET = "cursorGet";
   /** Saves a consumer's watermark, never moving it back: {@code {name, position}} -> {@code {name, position}}. */
   public static final String CURSOR_SET = "cursorSet";

@@ -5,6 +5,7 @@ import dev.parley.common.Settings;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.auth.AccountsApi;
+import dev.parley.http.notifications.NotificationRoutes;
 import dev.parley.http.rooms.RoomRoutes;
 import dev.parley.http.search.SearchRoutes;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
     accounts.mountProtected(api);
     new RoomRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new SearchRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
+    new NotificationRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     router.route("/api/v1/*").subRouter(api);
     // The browser chat page at / and its /client-config.json; never shadows the routes above.
     WebClientRoutes.mount(router, settings);

@@ -15,7 +15,8 @@ final class VerticleCatalog {
       "socket", "dev.parley.socket.SocketVerticle",
       "rooms", "dev.parley.rooms.RoomsVerticle",
       "persistence", "dev.parley.persistence.PersistenceVerticle",
-      "search", "dev.parley.search.SearchVerticle"));
+      "search", "dev.parley.search.SearchVerticle",
+      "notifier", "dev.parley.notifier.NotifierVerticle"));
 
   private VerticleCatalog() {
   }

@@ -76,7 +76,7 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown verticle 'chatbot' in deploy[1]")
-        .hasMessageContaining("known: http, persistence, rooms, search, socket");
+        .hasMessageContaining("known: http, notifier, persistence, rooms, search, socket");
   }
 
   @Test
@@ -118,9 +118,9 @@ class NodeConfigTest {
   void shippedProfilesLoadAndNameTheirVerticles() {
     Path conf = TestConfig.confDir();
     assertThat(verticles(conf.resolve("all-in-one.json")))
-        .containsExactlyInAnyOrder("persistence", "rooms", "search", "http", "socket");
+        .containsExactlyInAnyOrder("persistence", "rooms", "search", "notifier", "http", "socket");
     assertThat(verticles(conf.resolve("edge.json"))).containsExactlyInAnyOrder("http", "socket");
-    assertThat(verticles(conf.resolve("core.json"))).containsExactlyInAnyOrder("rooms", "persistence");
+    assertThat(verticles(conf.resolve("core.json"))).containsExactlyInAnyOrder("rooms", "persistence", "notifier");
     assertThat(verticles(conf.resolve("search.json"))).containsExactly("search");
   }
 

@@ -137,7 +137,9 @@ final class EventLog {
 
   private Future<JsonObject> cursorGet(JsonObject request) {
     String name = cursorName(request);
-    return cursor(name).map(position -> new JsonObject().put("name", name).put("position", position));
+    return pool.preparedQuery(CURSOR_GET).execute(Tuple.of(name)).map(rows -> new JsonObject().put("name", name)
+        .put("position", rows.size() == 0 ? 0L : rows.iterator().next().getLong("position"))
+        .put("saved", rows.size() > 0));
   }
 
   private Future<JsonObject> cursorSet(JsonObject request) {

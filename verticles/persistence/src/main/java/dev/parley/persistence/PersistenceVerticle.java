@@ -52,7 +52,8 @@ public final class PersistenceVerticle extends VerticleBase {
         new AccountsStore(vertx, pool).register(),
         new RoomsStore(vertx, pool).register(),
         new MessageStore(vertx, pool, SendConfig.from(settings), batcher).register(),
-        eventLog.register());
+        eventLog.register(),
+        new NotificationStore(vertx, pool).register());
   }
 
   /** The outbox relay of the message event stream (issue 6); only one instance per database relays at a time. */

@@ -1,0 +1,80 @@
+package dev.parley.http.notifications;
+
+import dev.parley.contract.Addresses;
+import dev.parley.contract.NotificationActions;
+import dev.parley.contract.ParleyException;
+import dev.parley.http.Requests;
+import dev.parley.http.auth.Principal;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Notifications and room mutes: the stored notifications of the caller (newest first, with read flags), marking
+ * them read, and muting rooms. Stored by persistence; the notifier verticle creates them from the message
+ * stream and delivers them live.
+ */
+public final class NotificationRoutes {
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  public NotificationRoutes(Vertx vertx, long requestTimeoutMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(requestTimeoutMs);
+  }
+
+  /** Mounts the routes on the API router; they must come after the authentication handler. */
+  public void mount(Router api) {
+    api.get("/notifications").handler(this::list);
+    api.post("/notifications/read").handler(this::markRead);
+    api.get("/notifications/mutes").handler(ctx -> reply(ctx, request(NotificationActions.MUTES, caller(ctx))));
+    api.post("/rooms/:roomId/mute").handler(ctx -> noContent(ctx, request(NotificationActions.MUTE, inRoom(ctx))));
+    api.post("/rooms/:roomId/unmute").handler(ctx -> noContent(ctx, request(NotificationActions.UNMUTE, inRoom(ctx))));
+  }
+
+  private void list(RoutingContext ctx) {
+    String unread = ctx.request().getParam("unread");
+    if (unread != null && !unread.equals("true") && !unread.equals("false")) {
+      throw ParleyException.badRequest("unread", "unread must be true or false");
+    }
+    Long limit = Requests.queryLong(ctx, "limit");
+    JsonObject request = caller(ctx)
+        .put("before", Requests.queryLong(ctx, "before"))
+        .put("limit", limit == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, limit)))
+        .put("unreadOnly", "true".equals(unread));
+    reply(ctx, request(NotificationActions.LIST, request));
+  }
+
+  private void markRead(RoutingContext ctx) {
+    JsonObject body = Requests.jsonBody(ctx);
+    JsonObject request = caller(ctx).put("ids", body.getValue("ids")).put("upTo", body.getValue("upTo"));
+    reply(ctx, request(NotificationActions.MARK_READ, request));
+  }
+
+  private Future<JsonObject> request(String action, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_NOTIFICATIONS, body,
+        new DeliveryOptions(options).addHeader(Addresses.ACTION, action)).map(Message::body);
+  }
+
+  private static JsonObject caller(RoutingContext ctx) {
+    return new JsonObject().put("userId", Principal.of(ctx).userId());
+  }
+
+  private static JsonObject inRoom(RoutingContext ctx) {
+    return caller(ctx).put("roomId", ctx.pathParam("roomId"));
+  }
+
+  private static void reply(RoutingContext ctx, Future<JsonObject> result) {
+    result.onSuccess(body -> ctx.response().putHeader("content-type", "application/json").end(body.encode()))
+        .onFailure(ctx::fail);
+  }
+
+  private static void noContent(RoutingContext ctx, Future<?> result) {
+    result.onSuccess(done -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+}

@@ -1,0 +1,199 @@
+package dev.parley.notifier;
+
+import dev.parley.common.HealthChecks;
+import dev.parley.common.Meters;
+import dev.parley.common.Settings;
+import dev.parley.common.events.EventFollower;
+import dev.parley.common.events.KafkaSupport;
+import dev.parley.contract.Addresses;
+import dev.parley.contract.MessageEvent;
+import dev.parley.contract.NotificationActions;
+import dev.parley.contract.RoomEvent;
+import dev.parley.contract.StreamActions;
+import dev.parley.contract.UserEvent;
+import io.micrometer.core.instrument.Counter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Notifications from the message event stream: a new message that mentions {@code @username} of a room member,
+ * or any new message in a direct room, becomes a {@code notification} for the recipient (never the sender,
+ * never in a room the recipient muted). Persistence stores it (one per user and message, so offline users find
+ * it in {@code GET /api/v1/notifications}) and the notifier delivers the new ones live as a user event (frame
+ * {@code {"type": "notification", id, kind, room, seq, from, fromUsername, text, ts, read}}) to every socket of
+ * the recipient. Deleted messages take their notifications with them. Edits do not notify.
+ *
+ * <p>The notifier's stream position is stored in MySQL (stream_cursors {@code notifier}); after a restart or an
+ * outage it catches up from there ({@link EventFollower}). A first start follows the stream from its current
+ * end (no notifications for history). Several instances may run: each reads the whole stream, and the unique
+ * (user, message) key makes sure a notification is stored, and announced, once.
+ */
+public final class NotifierVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NotifierVerticle.class);
+  static final String CURSOR = "notifier";
+
+  private Settings settings;
+  private EventFollower follower;
+  private DeliveryOptions requests;
+  private int snippetChars;
+  private long saveTimer = -1;
+  private long lastSaved = -1;
+  private boolean stopped;
+  private KafkaAdminClient kafkaAdmin;
+  private MessageConsumer<JsonObject> kafkaCheck;
+  private MessageConsumer<JsonObject> streamCheck;
+  private boolean following;
+  private Counter delivered;
+
+  @Override
+  public Future<?> start() {
+    settings = Settings.of(config());
+    snippetChars = settings.integer("notifications.snippetChars", 140);
+    requests = new DeliveryOptions().setSendTimeout(settings.integer("events.requestTimeoutMs", 10_000));
+    delivered = Counter.builder("parley_notifications_delivered_total")
+        .description("Notifications this node stored and announced").register(Meters.registry());
+    follower = new EventFollower(vertx, settings, "notifier", this::apply);
+    Future<Void> kafka = Future.succeededFuture();
+    if (KafkaSupport.enabled(settings)) {
+      kafka = KafkaSupport.admin(vertx, settings, "parley-notifier-admin-" + UUID.randomUUID())
+          .compose(admin -> {
+            kafkaAdmin = admin;
+            return HealthChecks.register(vertx, "kafka", () -> KafkaSupport.check(vertx, admin, settings));
+          })
+          .onSuccess(check -> kafkaCheck = check)
+          .mapEmpty();
+    }
+    Future<?> checks = kafka.compose(ready -> HealthChecks.register(vertx, "notifier", () -> following
+        ? Future.succeededFuture() : Future.failedFuture("waiting for persistence to read the stream position"))
+        .onSuccess(check -> streamCheck = check));
+    return checks.onSuccess(ready -> {
+      begin();
+      saveTimer = vertx.setPeriodic(settings.integer("notifications.cursorSaveMs", 1000), tick -> saveCursor());
+      LOG.info("notifier verticle started");
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    if (saveTimer >= 0) {
+      vertx.cancelTimer(saveTimer);
+    }
+    return follower.stop()
+        .eventually(() -> saveCursor().otherwiseEmpty())
+        .eventually(() -> kafkaCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, kafkaCheck))
+        .eventually(() -> streamCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, streamCheck))
+        .eventually(() -> kafkaAdmin == null ? Future.succeededFuture() : kafkaAdmin.close());
+  }
+
+  /**
+   * Starts following from the stored position, or, the first time, from the current end of the stream (stored
+   * at once, so events sent while this first notifier is down later are not skipped).
+   */
+  private void begin() {
+    events(StreamActions.CURSOR_GET, new JsonObject().put("name", CURSOR))
+        .compose(cursor -> cursor.getBoolean("saved", false) ? Future.succeededFuture(cursor.getLong("position"))
+            : events(StreamActions.HEAD, new JsonObject()).map(head -> head.getLong("maxId", 0L))
+                .compose(head -> events(StreamActions.CURSOR_SET, new JsonObject().put("name", CURSOR)
+                    .put("position", head)).map(saved -> saved.getLong("position"))))
+        .onSuccess(position -> {
+          if (!stopped) {
+            lastSaved = position;
+            following = true;
+            follower.start(position).onFailure(failure -> LOG.error("notifier: cannot follow the stream", failure));
+          }
+        })
+        .onFailure(failure -> {
+          LOG.warn("notifier: persistence does not answer yet ({}); retrying", failure.toString());
+          if (!stopped) {
+            vertx.setTimer(1000, id -> begin());
+          }
+        });
+  }
+
+  /** Stores the position when it moved: every event up to it has been handled. */
+  private Future<Void> saveCursor() {
+    long position = follower.watermark();
+    if (lastSaved < 0 || position <= lastSaved) {
+      return Future.succeededFuture();
+    }
+    return events(StreamActions.CURSOR_SET, new JsonObject().put("name", CURSOR).put("position", position))
+        .onSuccess(saved -> lastSaved = position)
+        .onFailure(failure -> LOG.debug("notifier: saving the cursor failed: {}", failure.toString()))
+        .mapEmpty();
+  }
+
+  /** One batch of the stream: new mentions and direct messages to deliver, deleted messages to retract. */
+  private Future<?> apply(List<MessageEvent> events) {
+    JsonArray deliver = new JsonArray();
+    JsonArray retract = new JsonArray();
+    for (MessageEvent event : events) {
+      if (event.deleted()) {
+        retract.add(new JsonObject().put("roomId", event.roomId()).put("seq", event.seq()));
+        continue;
+      }
+      if (!MessageEvent.CREATED.equals(event.kind()) || event.text() == null) {
+        continue;
+      }
+      Set<String> mentions = Mentions.in(event.text());
+      boolean direct = "direct".equals(event.roomKind());
+      if (!direct && mentions.isEmpty()) {
+        continue;
+      }
+      deliver.add(new JsonObject()
+          .put("roomId", event.roomId())
+          .put("seq", event.seq())
+          .put("from", event.senderId())
+          .put("ts", event.ts())
+          .put("text", snippet(event.text()))
+          .put("direct", direct)
+          .put("mentions", new JsonArray(new ArrayList<>(mentions))));
+    }
+    Future<?> retracted = retract.isEmpty() ? Future.succeededFuture()
+        : notifications(NotificationActions.RETRACT, new JsonObject().put("items", retract));
+    if (deliver.isEmpty()) {
+      return retracted;
+    }
+    return retracted.compose(done -> notifications(NotificationActions.DELIVER, new JsonObject().put("items", deliver)))
+        .onSuccess(result -> {
+          JsonArray created = result.getJsonArray("created");
+          for (int i = 0; i < created.size(); i++) {
+            JsonObject notification = created.getJsonObject(i).copy();
+            String userId = (String) notification.remove("userId");
+            vertx.eventBus().publish(Addresses.USER_EVENTS,
+                UserEvent.of(userId, RoomEvent.NOTIFICATION, notification.getString("room"), notification));
+          }
+          delivered.increment(created.size());
+        });
+  }
+
+  private String snippet(String text) {
+    if (text.codePointCount(0, text.length()) <= snippetChars) {
+      return text;
+    }
+    return text.substring(0, text.offsetByCodePoints(0, Math.max(1, snippetChars - 1))) + "…";
+  }
+
+  private Future<JsonObject> events(String action, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, body,
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+  }
+
+  private Future<JsonObject> notifications(String action, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_NOTIFICATIONS, body,
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+  }
+}
