@@ -42,8 +42,8 @@ class SearchApiTest {
 
   @AfterAll
   static void stop() {
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
     Await.result(node.stop());
+    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
     Await.result(client.close());
   }
 

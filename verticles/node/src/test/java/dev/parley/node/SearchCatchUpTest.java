@@ -58,14 +58,13 @@ class SearchCatchUpTest {
 
   @AfterAll
   static void stop() {
-    if (core == null) {
-      core = TestNodes.start("[{\"verticle\": \"persistence\"}]", ENV);
-    }
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
     if (search != null) {
       Await.result(search.stop());
     }
-    Await.result(core.stop());
+    if (core != null) {
+      Await.result(core.stop());
+    }
+    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
     Await.result(client.close());
   }
 
