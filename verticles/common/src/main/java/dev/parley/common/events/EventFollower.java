@@ -1,10 +1,13 @@
 package dev.parley.common.events;
 
+import dev.parley.common.Meters;
 import dev.parley.common.Settings;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.MessageEvent;
 import dev.parley.contract.MessageEvents;
 import dev.parley.contract.StreamActions;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -86,6 +89,8 @@ public final class EventFollower {
   private Promise<Void> caughtUp = Promise.promise();
   private long applied;
   private long dropped;
+  private final Counter fromLive;
+  private final Counter fromMySql;
 
   /**
    * @param name the consumer's name in logs and Kafka client ids ({@code search}, {@code notifier})
@@ -97,6 +102,13 @@ public final class EventFollower {
     this.name = name;
     this.sink = sink;
     this.toPersistence = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs());
+    MeterRegistry registry = Meters.registry();
+    this.fromLive = Counter.builder("parley_stream_events_total").tag("consumer", name).tag("source", "live")
+        .description("Stream events a consumer applied, by where it got them (live stream or MySQL)")
+        .register(registry);
+    this.fromMySql = Counter.builder("parley_stream_events_total").tag("consumer", name).tag("source", "mysql")
+        .description("Stream events a consumer applied, by where it got them (live stream or MySQL)")
+        .register(registry);
   }
 
   /**
@@ -247,13 +259,13 @@ public final class EventFollower {
       dropped += events.size();
       return;
     }
-    enqueue(events);
+    enqueue(events, true);
   }
 
   // --- applying -----------------------------------------------------------------------------------------------
 
   /** Queues events for the sink, skipping those handled already; completes when they are applied. */
-  private Future<Void> enqueue(List<MessageEvent> events) {
+  private Future<Void> enqueue(List<MessageEvent> events, boolean live) {
     pendingApplies++;
     Future<Void> done = applying.compose(previous -> {
       List<MessageEvent> fresh = new ArrayList<>(events.size());
@@ -269,6 +281,7 @@ public final class EventFollower {
         long now = System.currentTimeMillis();
         fresh.forEach(event -> watermark.handled(event.id(), event.at(), now));
         applied += fresh.size();
+        (live ? fromLive : fromMySql).increment(fresh.size());
         return (Void) null;
       });
     });
@@ -315,7 +328,7 @@ public final class EventFollower {
     paused = false;
     Future<Void> drained = Future.succeededFuture();
     for (List<MessageEvent> events : waiting) {
-      drained = enqueue(events);
+      drained = enqueue(events, true);
     }
     if (!caughtUp.future().isComplete()) {
       drained.onComplete(done -> {
@@ -335,7 +348,7 @@ public final class EventFollower {
         return Future.succeededFuture(after);
       }
       long last = events.get(events.size() - 1).id();
-      return enqueue(events).compose(done -> events.size() < options.pageSize()
+      return enqueue(events, false).compose(done -> events.size() < options.pageSize()
           ? Future.succeededFuture(last) : readPages(last));
     });
   }
@@ -379,7 +392,7 @@ public final class EventFollower {
     paused = true;
     long reached = watermark.high();
     read(new JsonObject().put("ranges", ranges).put("limit", options.pageSize()))
-        .compose(events -> events.isEmpty() ? Future.succeededFuture() : enqueue(events))
+        .compose(events -> events.isEmpty() ? Future.succeededFuture() : enqueue(events, false))
         .onComplete(done -> {
           checkingGaps = false;
           if (done.failed()) {

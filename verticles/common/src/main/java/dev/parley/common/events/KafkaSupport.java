@@ -75,6 +75,8 @@ public final class KafkaSupport {
       Map<String, Object> config = common(settings, clientId);
       config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+      // The relay creates the topic with its partitions; a consumer asking first must not create it with one.
+      config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
       config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.integer("kafka.maxPollRecords", 1000));
       return new org.apache.kafka.clients.consumer.KafkaConsumer<>(config, new StringDeserializer(),
           new StringDeserializer());
