@@ -29,7 +29,8 @@ final class ErrorResponses {
     if (ctx.response().ended()) {
       return;
     }
-    if (error.code() == ErrorCode.RATE_LIMITED && ctx.response().headers().get("Retry-After") == null) {
+    if ((error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.UNAVAILABLE)
+        && ctx.response().headers().get("Retry-After") == null) {
       ctx.response().putHeader("Retry-After", "1");
     }
     ctx.response()

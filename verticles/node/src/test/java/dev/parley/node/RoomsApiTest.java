@@ -187,6 +187,8 @@ class RoomsApiTest {
     assertThat(first.bodyAsJsonObject().getString("kind")).isEqualTo("direct");
     assertThat(call(HttpMethod.POST, "/rooms/direct", a, new JsonObject().put("userId", "424242424")).statusCode())
         .isEqualTo(404);
+    assertThat(call(HttpMethod.POST, "/rooms/" + first.bodyAsJsonObject().getString("id") + "/leave", b, null)
+        .statusCode()).as("a direct room cannot be left").isEqualTo(409);
   }
 
   @Test
@@ -272,6 +274,11 @@ class RoomsApiTest {
         400, "bad_request", "clientMsgId");
     assertError(call(HttpMethod.POST, "/rooms/" + roomId + "/messages", owner,
         new JsonObject().put("text", 42).put("clientMsgId", "n")), 400, "bad_request", "text");
+    assertError(call(HttpMethod.POST, "/rooms/" + roomId + "/messages", owner,
+        message("r", "a reply to nothing").put("replyTo", 7)), 400, "bad_request", "replyTo");
+    send(owner, roomId, "first", "first");
+    assertThat(call(HttpMethod.POST, "/rooms/" + roomId + "/messages", owner, message("r2", "a reply").put("replyTo", 1))
+        .bodyAsJsonObject().getLong("replyTo")).isEqualTo(1L);
     HttpResponse<Buffer> malformed = Await.result(web.post(port, "127.0.0.1", "/api/v1/rooms")
         .putHeader("Authorization", "Bearer " + owner.token()).sendBuffer(Buffer.buffer("{\"name\": ")));
     assertError(malformed, 400, "bad_request", null);

@@ -55,7 +55,8 @@ final class TestSocket {
     if (bearer != null) {
       options.addHeader("Authorization", "Bearer " + bearer);
     }
-    return new TestSocket(Await.result(client.connect(options)));
+    // Handlers go on in the connect callback, on the event loop, so a close right after the upgrade is seen.
+    return Await.result(client.connect(options).map(TestSocket::new));
   }
 
   /** Connects with the token on the upgrade and waits for {@code ready}. */

@@ -266,8 +266,14 @@ final class SendBatcher {
         after.add(() -> pending.promise().tryFail(refused));
         continue;
       }
-      long seq = nextSeq.merge(pending.roomId(), 1L, Long::sum);
       SendMessage send = pending.send();
+      // Seqs have no holes, so any seq up to the room's last one names a message (maybe a tombstone).
+      if (send.replyTo() != null && send.replyTo() > nextSeq.get(pending.roomId())) {
+        after.add(() -> pending.promise().tryFail(
+            ParleyException.badRequest("replyTo", "replyTo must be the seq of a message in this room")));
+        continue;
+      }
+      long seq = nextSeq.merge(pending.roomId(), 1L, Long::sum);
       String roomId = String.valueOf(pending.roomId());
       ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
           String.valueOf(pending.senderId()), send.text(), now, send.clientMsgId(), send.replyTo(), null, false);

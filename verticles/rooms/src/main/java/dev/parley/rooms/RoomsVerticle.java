@@ -142,7 +142,8 @@ public final class RoomsVerticle extends VerticleBase {
       }
       return this.<JsonObject>persistence(RoomActions.UPDATE, new JsonObject().put("roomId", standing.roomId())
           .put("name", name).put("visibility", visibility));
-    }).onSuccess(room -> publishRoom(room.getString("id"), RoomEvent.ROOM_UPDATED, room));
+    }).onSuccess(room -> publishRoom(room.getString("id"), RoomEvent.ROOM_UPDATED,
+        room.copy().put("room", room.getString("id"))));
   }
 
   private Future<Void> delete(JsonObject request) {
@@ -180,6 +181,10 @@ public final class RoomsVerticle extends VerticleBase {
   private Future<Void> leave(JsonObject request) {
     return standing(request).compose(standing -> {
       standing.requireMember();
+      if ("direct".equals(standing.room().getString("kind"))) {
+        // POST /rooms/direct must keep answering with a room both users can use.
+        throw new ParleyException(ErrorCode.CONFLICT, "a direct room cannot be left");
+      }
       if (standing.owner()) {
         throw new ParleyException(ErrorCode.CONFLICT,
             "the owner cannot leave: make another member owner first, or delete the room");
@@ -287,7 +292,8 @@ public final class RoomsVerticle extends VerticleBase {
   private Future<Void> joined(String roomId, List<String> userIds) {
     return cache.invalidate(roomId, userIds).onSuccess(done -> userIds.forEach(userId -> {
       JsonObject event = new JsonObject().put("room", roomId).put("userId", userId);
-      publishRoom(roomId, RoomEvent.MEMBER_JOINED, event);
+      // The member's own sockets get the user event (it makes them follow the room), not the room copy.
+      vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.by(userId, roomId, RoomEvent.MEMBER_JOINED, event));
       publishUser(userId, roomId, RoomEvent.MEMBER_JOINED, event);
     }));
   }
@@ -297,7 +303,8 @@ public final class RoomsVerticle extends VerticleBase {
         .compose(result -> cache.invalidate(roomId, List.of(userId)))
         .onSuccess(done -> {
           JsonObject event = new JsonObject().put("room", roomId).put("userId", userId);
-          publishRoom(roomId, RoomEvent.MEMBER_LEFT, event);
+          // Once, through the user event, for the member who left; the room copy for everyone else.
+          vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.by(userId, roomId, RoomEvent.MEMBER_LEFT, event));
           publishUser(userId, roomId, RoomEvent.MEMBER_LEFT, event);
         });
   }

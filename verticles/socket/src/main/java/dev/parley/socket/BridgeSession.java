@@ -197,11 +197,14 @@ final class BridgeSession extends Session {
       userEvents = true;
     } else if (address.startsWith(ROOM_PREFIX)) {
       String roomId = address.substring(ROOM_PREFIX.length());
-      // Checked on every register: the membership lookup is cached in Redis, backed by MySQL.
+      // Checked on every register: the membership lookup is cached in Redis, backed by MySQL. Frames after the
+      // register wait until it is in place, so a send right after it is seen on the room like by any member.
+      socket.pause();
       hub.isMember(userId(), roomId).onComplete(member -> {
         if (member.succeeded() && member.result()) {
-          hub.follow(this, roomId);
+          hub.follow(this, roomId).onComplete(followed -> socket.resume());
         } else {
+          socket.resume();
           denied(address, ErrorCode.FORBIDDEN, "access_denied");
         }
       });

@@ -142,6 +142,9 @@ final class SessionHub {
 
   private void deliver(RoomChannel channel, Message<RoomEvent> message) {
     RoomEvent event = message.body();
+    if (RoomEvent.MESSAGE.equals(event.type())) {
+      metrics.deliveryLatency(event.frame());
+    }
     for (Session session : new ArrayList<>(channel.sessions)) {
       session.onRoomEvent(event);
     }

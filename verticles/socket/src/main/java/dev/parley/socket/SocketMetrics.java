@@ -2,6 +2,8 @@ package dev.parley.socket;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Real-time meters: open sessions, frames delivered and received, closes for slow consumers. */
@@ -12,6 +14,7 @@ final class SocketMetrics {
   private final Counter delivered;
   private final Counter received;
   private final Counter slowConsumers;
+  private final Timer deliveryLatency;
 
   SocketMetrics(MeterRegistry registry) {
     registry.gauge("parley_socket_sessions", OPEN);
@@ -21,6 +24,13 @@ final class SocketMetrics {
         .register(registry);
     slowConsumers = Counter.builder("parley_socket_slow_consumer_closes_total")
         .description("Sockets closed with 4409 because their outbound buffer overflowed").register(registry);
+    deliveryLatency = Timer.builder("parley_delivery_latency")
+        .description("From a message's commit (its ts) to its fan-out on this node's sockets")
+        .publishPercentiles(0.5, 0.95, 0.99)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(java.time.Duration.ofMillis(1))
+        .maximumExpectedValue(java.time.Duration.ofSeconds(10))
+        .register(registry);
   }
 
   void opened() {
@@ -37,6 +47,24 @@ final class SocketMetrics {
 
   void received() {
     received.increment();
+  }
+
+  /** Commit-to-delivery time of a message event, from the {@code ts} in its frame (once per event). */
+  void deliveryLatency(String frame) {
+    int at = frame.indexOf("\"ts\":");
+    if (at < 0) {
+      return;
+    }
+    int end = at + 5;
+    while (end < frame.length() && Character.isDigit(frame.charAt(end))) {
+      end++;
+    }
+    try {
+      long ts = Long.parseLong(frame.substring(at + 5, end));
+      deliveryLatency.record(Math.max(0, System.currentTimeMillis() - ts), TimeUnit.MILLISECONDS);
+    } catch (NumberFormatException notANumber) {
+      // not a message frame
+    }
   }
 
   void slowConsumer() {
