@@ -1,5 +1,6 @@
 package dev.parley.persistence;
 
+import dev.parley.common.Replies;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
@@ -92,24 +93,8 @@ final class AccountsStore {
   }
 
   private MessageConsumer<JsonObject> consume(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return vertx.eventBus().consumer(address, (Message<JsonObject> request) -> {
-      Future<JsonObject> result;
-      try {
-        if (request.body() == null) {
-          throw ParleyException.badRequest(null, "request body missing");
-        }
-        result = operation.apply(request.body());
-      } catch (RuntimeException invalid) {
-        result = Future.failedFuture(invalid);
-      }
-      result.onComplete(done -> {
-        if (done.succeeded()) {
-          request.reply(done.result());
-        } else {
-          toClient(done.cause()).failReply(request);
-        }
-      });
-    });
+    return vertx.eventBus().consumer(address,
+        (Message<JsonObject> request) -> Replies.answer(request, operation, AccountsStore::toClient));
   }
 
   // --- operations ------------------------------------------------------------------------------------------

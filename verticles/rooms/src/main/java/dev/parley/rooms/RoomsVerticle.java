@@ -2,6 +2,7 @@ package dev.parley.rooms;
 
 import dev.parley.common.HealthChecks;
 import dev.parley.common.RedisSupport;
+import dev.parley.common.Replies;
 import dev.parley.common.Settings;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
@@ -77,18 +78,7 @@ public final class RoomsVerticle extends VerticleBase {
   }
 
   private void dispatch(Message<JsonObject> request) {
-    Function<JsonObject, Future<?>> action = actions.get(request.headers().get(Addresses.ACTION));
-    if (action == null || request.body() == null) {
-      new ParleyException(ErrorCode.BAD_REQUEST, "unknown operation").failReply(request);
-      return;
-    }
-    Future<?> result;
-    try {
-      result = action.apply(request.body());
-    } catch (RuntimeException invalid) {
-      result = Future.failedFuture(invalid);
-    }
-    result.onSuccess(request::reply).onFailure(failure -> ParleyException.fail(request, failure));
+    Replies.dispatch(request, actions, ParleyException::from);
   }
 
   // --- operations ---------------------------------------------------------------------------------------

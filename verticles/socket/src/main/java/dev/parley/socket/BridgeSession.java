@@ -35,14 +35,12 @@ final class BridgeSession extends Session {
   private static final String ROOM_PREFIX = "chat.room.";
 
   private final SockJSSocket socket;
-  private final TokenBucket rate;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private boolean userEvents;
 
   BridgeSession(Claims claims, SessionHub hub, SockJSSocket socket) {
-    super(claims, hub);
+    super(claims, hub, socket, socket);
     this.socket = socket;
-    this.rate = new TokenBucket(hub.config.messagesPerSecond(), hub.config.messageBurst());
   }
 
   /** Wraps an event in a {@code rec} frame for its address; a null address means a ready bridge frame. */
@@ -50,11 +48,6 @@ final class BridgeSession extends Session {
   void transmit(String address, String frame) {
     // Addresses are chat.room.<id> of a room the user was checked to belong to, or chat.user.<own id>.
     socket.write(address == null ? frame : "{\"type\":\"rec\",\"address\":\"" + address + "\",\"body\":" + frame + "}");
-  }
-
-  @Override
-  boolean overflowing() {
-    return socket.writeQueueFull();
   }
 
   @Override
@@ -68,16 +61,8 @@ final class BridgeSession extends Session {
   }
 
   @Override
-  void pauseInput() {
-    socket.pause();
-  }
-
-  @Override
-  void close(int code, String reason) {
-    if (!closed) {
-      closed = true;
-      socket.close(code, reason);
-    }
+  void closeSocket(int code, String reason) {
+    socket.close(code, reason);
   }
 
   /** One bridge frame; {@code frameToken} is the token the frame carried in its headers, if any. */

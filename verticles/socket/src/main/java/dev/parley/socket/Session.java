@@ -7,6 +7,8 @@ import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.core.streams.WriteStream;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +35,17 @@ abstract class Session {
   boolean holding;
   int inFlightSends;
 
-  Session(Claims claims, SessionHub hub) {
+  final TokenBucket rate;
+  private final ReadStream<?> input;
+  private final WriteStream<?> output;
+
+  /** {@code input} and {@code output} are the two sides of one socket (a ServerWebSocket or a SockJSSocket). */
+  Session(Claims claims, SessionHub hub, ReadStream<?> input, WriteStream<?> output) {
     this.claims = claims;
     this.hub = hub;
+    this.input = input;
+    this.output = output;
+    this.rate = new TokenBucket(hub.config.messagesPerSecond(), hub.config.messageBurst());
   }
 
   String userId() {
@@ -49,13 +59,24 @@ abstract class Session {
   abstract boolean followsAllRooms();
 
   /** Stops reading frames from the client (shutdown drains what is already in flight). */
-  abstract void pauseInput();
+  final void pauseInput() {
+    input.pause();
+  }
 
-  /** Sends the close frame with a contract close code and ends the connection. */
-  abstract void close(int code, String reason);
+  /** Sends the close frame with a contract close code and ends the connection (once). */
+  final void close(int code, String reason) {
+    if (!closed) {
+      closed = true;
+      closeSocket(code, reason);
+    }
+  }
+
+  abstract void closeSocket(int code, String reason);
 
   /** True when the socket's outbound buffer is over its bound: a slow consumer. */
-  abstract boolean overflowing();
+  final boolean overflowing() {
+    return output.writeQueueFull();
+  }
 
   void heard() {
     lastHeardNanos = System.nanoTime();

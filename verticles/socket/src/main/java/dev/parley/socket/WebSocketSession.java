@@ -15,25 +15,18 @@ import java.util.Map;
 final class WebSocketSession extends Session {
 
   private final ServerWebSocket socket;
-  private final TokenBucket rate;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private int invalidFrames;
 
   WebSocketSession(Claims claims, SessionHub hub, ServerWebSocket socket) {
-    super(claims, hub);
+    super(claims, hub, socket, socket);
     this.socket = socket;
-    this.rate = new TokenBucket(hub.config.messagesPerSecond(), hub.config.messageBurst());
     this.holding = true;
   }
 
   @Override
   void transmit(String address, String frame) {
     socket.writeTextMessage(frame);
-  }
-
-  @Override
-  boolean overflowing() {
-    return socket.writeQueueFull();
   }
 
   @Override
@@ -47,16 +40,8 @@ final class WebSocketSession extends Session {
   }
 
   @Override
-  void pauseInput() {
-    socket.pause();
-  }
-
-  @Override
-  void close(int code, String reason) {
-    if (!closed) {
-      closed = true;
-      socket.close((short) code, reason);
-    }
+  void closeSocket(int code, String reason) {
+    socket.close((short) code, reason);
   }
 
   void ping() {
