@@ -39,13 +39,13 @@ final class MembershipCache {
 
   /** The ids of the user's rooms. */
   Future<JsonArray> userRooms(String userId, Supplier<Future<JsonArray>> load) {
-    return cached(prefix + "user-rooms:" + userId, prefix + "user-gen:" + userId,
+    return cached(userRoomsKey(userId), generationKey(userId),
         () -> load.get().map(JsonArray::encode)).map(JsonArray::new);
   }
 
   /** {@code {member, role?}} for (room, user). */
   Future<JsonObject> membership(String roomId, String userId, Supplier<Future<JsonObject>> load) {
-    return cached(prefix + "member:" + roomId + ":" + userId, prefix + "user-gen:" + userId,
+    return cached(memberKey(roomId, userId), generationKey(userId),
         () -> load.get().map(JsonObject::encode)).map(JsonObject::new);
   }
 
@@ -53,12 +53,26 @@ final class MembershipCache {
   Future<Void> invalidate(String roomId, List<String> userIds) {
     Future<?> chain = Future.succeededFuture();
     for (String userId : userIds) {
-      chain = chain.compose(previous -> redis.incr(prefix + "user-gen:" + userId))
-          .compose(bumped -> redis.del(List.of(prefix + "user-rooms:" + userId,
-              prefix + "member:" + roomId + ":" + userId)));
+      chain = chain.compose(previous -> redis.incr(generationKey(userId)))
+          .compose(bumped -> redis.del(List.of(userRoomsKey(userId), memberKey(roomId, userId))));
     }
     // Redis being away must not fail a change that has committed: entries expire on their own.
     return chain.<Void>mapEmpty().otherwiseEmpty();
+  }
+
+  // A user's keys share the hash tag {userId}: on Redis Cluster they live in one slot, so the fill script and
+  // the invalidation may touch several of them at once.
+
+  private String userRoomsKey(String userId) {
+    return prefix + "user-rooms:{" + userId + "}";
+  }
+
+  private String generationKey(String userId) {
+    return prefix + "user-gen:{" + userId + "}";
+  }
+
+  private String memberKey(String roomId, String userId) {
+    return prefix + "member:" + roomId + ":{" + userId + "}";
   }
 
   private Future<String> cached(String key, String generationKey, Supplier<Future<String>> load) {
