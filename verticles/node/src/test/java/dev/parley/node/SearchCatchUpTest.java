@@ -7,7 +7,10 @@ import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
 import dev.parley.common.testing.TestDatabases;
 import dev.parley.node.ApiClient.User;
+import dev.parley.contract.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -115,6 +118,10 @@ class SearchCatchUpTest {
     assertThat(notReady.getJsonObject("checks").getJsonObject("search-index").getString("error"))
         .contains("rebuilt");
 
+    // An incomplete index takes no queries (with another search node, that one would answer).
+    Throwable refused = Await.failure(search.vertx().eventBus().request(Addresses.SEARCH,
+        new JsonObject().put("userId", user.id()).put("q", TAG)));
+    assertThat(((ReplyException) refused).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
     core = TestNodes.start("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
     api.await(SearchCatchUpTest::ready, body -> body.getBoolean("ready"), Duration.ofSeconds(30));

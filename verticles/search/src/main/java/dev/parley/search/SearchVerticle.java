@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * index commit stores the stream position it covers, so a restarted node catches up from MySQL exactly from
  * there. A missing, unfinished or corrupt index is rebuilt in the background from every stored message (then
  * the stream is followed from a little below the newest event id seen when the rebuild began); the check
- * {@code search-index} fails meanwhile and searches answer 503.
+ * {@code search-index} fails meanwhile and the node takes no queries (other search nodes answer them; with
+ * none, searches answer 503).
  *
  * <p>Queries: the caller's rooms come from the rooms verticle (cached membership), never from the rooms
  * tables; only those rooms are searched, or the one room named by {@code roomId} if the caller may see it
@@ -66,6 +67,8 @@ public final class SearchVerticle extends VerticleBase {
   private long lastCommitted = -1;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Registered only while the index is complete: an incomplete index takes no queries. */
+  private MessageConsumer<JsonObject> queryConsumer;
   private KafkaAdminClient kafkaAdmin;
   private boolean stopped;
   private DeliveryOptions requests;
@@ -98,10 +101,7 @@ public final class SearchVerticle extends VerticleBase {
                   : verticle.follower.watermark())
               .description("Stream position up to which this node's index is complete").register(registry);
           follower = new EventFollower(vertx, settings, "search", this::apply);
-          MessageConsumer<JsonObject> search = vertx.eventBus().consumer(Addresses.SEARCH, this::onSearch);
-          consumers.add(search);
           List<Future<?>> ready = new ArrayList<>();
-          ready.add(search.completion());
           ready.add(HealthChecks.register(vertx, "search-index", this::indexCheck).onSuccess(consumers::add));
           if (KafkaSupport.enabled(settings)) {
             ready.add(KafkaSupport.admin(vertx, settings, "parley-search-admin-" + id).compose(admin -> {
@@ -135,6 +135,7 @@ public final class SearchVerticle extends VerticleBase {
       List<Future<?>> closing = new ArrayList<>();
       consumers.forEach(consumer -> closing.add(consumer.address().startsWith(Addresses.HEALTH_CHECK_PREFIX)
           ? HealthChecks.unregister(vertx, castHealth(consumer)) : consumer.unregister()));
+      closing.add(stopServing());
       if (kafkaAdmin != null) {
         closing.add(kafkaAdmin.close());
       }
@@ -186,6 +187,7 @@ public final class SearchVerticle extends VerticleBase {
 
   private void follow(long watermark) {
     state = State.FOLLOWING;
+    serve();
     lastCommitted = watermark;
     follower.start(watermark).onFailure(failure -> LOG.error("search: cannot follow the stream", failure));
   }
@@ -228,6 +230,7 @@ public final class SearchVerticle extends VerticleBase {
    */
   private void rebuild(boolean clear) {
     state = State.REBUILDING;
+    stopServing();
     rebuilt.set(0);
     Future<Void> cleared = !clear ? Future.succeededFuture() : writes.executeBlocking(() -> {
       index.clear();
@@ -316,6 +319,22 @@ public final class SearchVerticle extends VerticleBase {
   }
 
   // --- queries ------------------------------------------------------------------------------------------------
+
+  /**
+   * Starts taking queries. With several search nodes the event bus spreads queries over those registered, so a
+   * node that is rebuilding sends nobody incomplete results; with none registered, searches answer 503.
+   */
+  private void serve() {
+    if (queryConsumer == null && !stopped) {
+      queryConsumer = vertx.eventBus().consumer(Addresses.SEARCH, this::onSearch);
+    }
+  }
+
+  private Future<Void> stopServing() {
+    MessageConsumer<JsonObject> consumer = queryConsumer;
+    queryConsumer = null;
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
 
   private void onSearch(Message<JsonObject> request) {
     long started = System.nanoTime();
