@@ -104,9 +104,34 @@ final class ApiClient {
     return last;
   }
 
-  /** Polls a search until it has exactly {@code count} hits (the index is near-real-time). */
+  /**
+   * Polls a search until it has exactly {@code count} hits (the index is near-real-time; a search node that is
+   * still building its index answers 503 meanwhile).
+   */
   JsonArray awaitHits(User user, String q, String extra, int count) {
-    return await(() -> hits(user, q, extra), hits -> hits.size() == count, Duration.ofSeconds(20));
+    return await(() -> {
+      HttpResponse<Buffer> response = search(user, q, extra);
+      return response.statusCode() == 200 ? response.bodyAsJsonObject().getJsonArray("hits")
+          : new JsonArray().add(response.bodyAsString());
+    }, hits -> hits.size() == count && !(count > 0 && hits.getValue(0) instanceof String), Duration.ofSeconds(20));
+  }
+
+  /**
+   * Gives each node of a multi-node test its own Hazelcast port and names them all as members. Hazelcast probes
+   * only the first three ports of a member given without a port (5701-5703): when other test runs on the same
+   * machine hold those, two nodes of this run would not find each other.
+   */
+  @SafeVarargs
+  static void pinCluster(java.util.Map<String, String>... nodes) {
+    java.util.List<String> members = new java.util.ArrayList<>();
+    for (java.util.Map<String, String> node : nodes) {
+      String port = String.valueOf(dev.parley.common.testing.TestConfig.freePort());
+      node.put("PARLEY_CLUSTER_PORT", port);
+      members.add("127.0.0.1:" + port);
+    }
+    for (java.util.Map<String, String> node : nodes) {
+      node.put("PARLEY_CLUSTER_MEMBERS", String.join(",", members));
+    }
   }
 
   static java.util.List<String> ids(JsonArray hits) {

@@ -54,6 +54,7 @@ class EventStreamKafkaTest {
     topic = ENV.get("PARLEY_KAFKA_TOPICPREFIX") + Addresses.MESSAGE_EVENTS_TOPIC;
     SEARCH_ENV.putAll(ENV);
     SEARCH_ENV.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
+    ApiClient.pinCluster(ENV, SEARCH_ENV);
     core = TestNodes.start("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "notifier"}]""", ENV);
     search = TestNodes.start("[{\"verticle\": \"search\"}]", SEARCH_ENV);

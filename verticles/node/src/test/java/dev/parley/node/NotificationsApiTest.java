@@ -39,6 +39,7 @@ class NotificationsApiTest {
   @BeforeAll
   static void start() {
     NOTIFIER_ENV.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
+    ApiClient.pinCluster(ENV, NOTIFIER_ENV);
     core = TestNodes.start("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"}]""", ENV);
     notifier = TestNodes.start("[{\"verticle\": \"notifier\"}]", NOTIFIER_ENV);

@@ -52,6 +52,7 @@ class SearchCatchUpTest {
   @BeforeAll
   static void start() {
     SEARCH_ENV.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
+    ApiClient.pinCluster(ENV, SEARCH_ENV);
     core = TestNodes.start("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
     search = TestNodes.start("[{\"verticle\": \"search\"}]", SEARCH_ENV);
@@ -117,11 +118,11 @@ class SearchCatchUpTest {
     assertThat(notReady.getJsonArray("failing").getList()).contains("search-index");
     assertThat(notReady.getJsonObject("checks").getJsonObject("search-index").getString("error"))
         .contains("rebuilt");
-
     // An incomplete index takes no queries (with another search node, that one would answer).
     Throwable refused = Await.failure(search.vertx().eventBus().request(Addresses.SEARCH,
         new JsonObject().put("userId", user.id()).put("q", TAG)));
     assertThat(((ReplyException) refused).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
+
     core = TestNodes.start("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
     api.await(SearchCatchUpTest::ready, body -> body.getBoolean("ready"), Duration.ofSeconds(30));
