@@ -27,6 +27,11 @@ public final class RoomActions {
   public static final String MEMBERSHIP = "membership";
   /** The ids of every room userId belongs to: {@code {roomIds: [...]}}. Cached. */
   public static final String USER_ROOMS = "userRooms";
+  /**
+   * Persistence only: {@code {roomIds: [...]}} -> {@code {lastSeqs: {roomId: seq}}}, read fresh from MySQL. A
+   * socket starts its rooms' streams there, so a message committed after it subscribed is never skipped.
+   */
+  public static final String LAST_SEQS = "lastSeqs";
   /** Persistence only: the caller's membership row and the room, for authorization decisions. */
   public static final String ACCESS = "access";
 

@@ -44,6 +44,9 @@ class ClusterFailoverTest {
 
   @BeforeAll
   static void start() {
+    // The sender below writes a frame every 20 ms: above the default per-socket rate limit.
+    SHARED.put("PARLEY_SOCKET_MESSAGESPERSECOND", "200");
+    SHARED.put("PARLEY_SOCKET_MESSAGEBURST", "400");
     client = Vertx.vertx();
     web = WebClient.create(client);
     sockets = TestSocket.client(client);

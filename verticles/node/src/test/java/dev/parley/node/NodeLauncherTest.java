@@ -74,7 +74,7 @@ class NodeLauncherTest {
       JsonObject report = ready.bodyAsJsonObject();
       assertThat(report.getString("status")).isEqualTo("UP");
       assertThat(report.getJsonObject("checks").fieldNames())
-          .containsExactlyInAnyOrder("cluster", "deployments", "mysql", "redis");
+          .containsExactlyInAnyOrder("cluster", "deployments", "mysql", "redis", "search-index");
       assertThat(report.getJsonObject("checks").getJsonObject("cluster").getInteger("members")).isEqualTo(1);
 
       HttpResponse<Buffer> health = get(port, "/health");

@@ -76,6 +76,8 @@ final class RoomsStore {
   private static final String DEMOTE_OWNER =
       "UPDATE room_members SET role = 'admin' WHERE room_id = ? AND role = 'owner' AND user_id <> ?";
   private static final String USER_ROOM_IDS = "SELECT room_id FROM room_members WHERE user_id = ?";
+  private static final String LAST_SEQS = "SELECT id, last_seq FROM rooms WHERE id IN (%s)";
+  private static final int MAX_LAST_SEQS = 1000;
   private static final String MEMBER_ROLE = "SELECT role FROM room_members WHERE room_id = ? AND user_id = ?";
 
   private static final int DUPLICATE_KEY = 1062;
@@ -97,7 +99,8 @@ final class RoomsStore {
       Map.entry(RoomActions.REMOVE_MEMBER, this::removeMember),
       Map.entry(RoomActions.SET_ROLE, this::setRole),
       Map.entry(RoomActions.USER_ROOMS, this::userRooms),
-      Map.entry(RoomActions.MEMBERSHIP, this::membership));
+      Map.entry(RoomActions.MEMBERSHIP, this::membership),
+      Map.entry(RoomActions.LAST_SEQS, this::lastSeqs));
 
   RoomsStore(Vertx vertx, Pool pool) {
     this.vertx = vertx;
@@ -322,6 +325,25 @@ final class RoomsStore {
     return pool.preparedQuery(MEMBER_ROLE).execute(Tuple.of(roomId, userId)).map(rows -> rows.size() == 0
         ? new JsonObject().put("member", false)
         : new JsonObject().put("member", true).put("role", rows.iterator().next().getString("role")));
+  }
+
+  /** {@code {roomIds}} -> {@code {lastSeqs: {roomId: seq}}}; unknown ids are left out. */
+  private Future<JsonObject> lastSeqs(JsonObject request) {
+    JsonArray roomIds = request.getJsonArray("roomIds", new JsonArray());
+    if (roomIds.isEmpty()) {
+      return Future.succeededFuture(new JsonObject().put("lastSeqs", new JsonObject()));
+    }
+    if (roomIds.size() > MAX_LAST_SEQS) {
+      throw ParleyException.badRequest("roomIds", "at most " + MAX_LAST_SEQS + " rooms at once");
+    }
+    Tuple args = Tuple.tuple();
+    roomIds.forEach(id -> args.addLong(Ids.parse(String.valueOf(id), "room")));
+    return pool.preparedQuery(LAST_SEQS.formatted(SendBatcher.placeholders(roomIds.size(), 1))).execute(args)
+        .map(rows -> {
+          JsonObject lastSeqs = new JsonObject();
+          rows.forEach(row -> lastSeqs.put(String.valueOf(row.getLong("id")), row.getLong("last_seq")));
+          return new JsonObject().put("lastSeqs", lastSeqs);
+        });
   }
 
   private static Future<?> lockRoom(SqlConnection connection, long roomId) {

@@ -187,7 +187,8 @@ final class BridgeSession extends Session {
       socket.pause();
       hub.isMember(userId(), roomId).onComplete(member -> {
         if (member.succeeded() && member.result()) {
-          hub.follow(this, roomId).onComplete(followed -> socket.resume());
+          hub.follow(this, roomId).compose(followed -> hub.startCursors(this, java.util.List.of(roomId)))
+              .onComplete(started -> socket.resume());
         } else {
           socket.resume();
           denied(address, ErrorCode.FORBIDDEN, "access_denied");

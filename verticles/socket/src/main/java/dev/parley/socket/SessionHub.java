@@ -113,6 +113,38 @@ final class SessionHub {
             .map(member -> String.valueOf(((JsonObject) member).getValue("userId"))).toList());
   }
 
+  /**
+   * Where each room's stream starts for a new session: its last seq, read after the session's consumers are
+   * registered. A subscription reaches the other nodes a little later than it is registered here, so an event
+   * published in between can miss this node; a later message then shows the hole, which is read from history.
+   */
+  Future<Void> startCursors(Session session, List<String> roomIds) {
+    List<String> fresh = roomIds.stream().filter(id -> {
+      RoomCursor cursor = session.rooms.get(id);
+      return cursor != null && cursor.last < 0;
+    }).toList();
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> pages = new ArrayList<>();
+    for (int from = 0; from < fresh.size(); from += 1000) {
+      List<String> page = fresh.subList(from, Math.min(fresh.size(), from + 1000));
+      pages.add(vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_ROOMS,
+              new JsonObject().put("roomIds", new io.vertx.core.json.JsonArray(new ArrayList<Object>(page))),
+              new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.LAST_SEQS))
+          .map(reply -> {
+            reply.body().getJsonObject("lastSeqs").forEach(entry -> {
+              RoomCursor cursor = session.rooms.get(entry.getKey());
+              if (cursor != null && cursor.last < 0 && cursor.pending.isEmpty()) {
+                cursor.last = ((Number) entry.getValue()).longValue();
+              }
+            });
+            return null;
+          }));
+    }
+    return Future.join(pages).mapEmpty();
+  }
+
   /** Starts delivering the room's events to the session; completes once the room's consumer is registered. */
   Future<Void> follow(Session session, String roomId) {
     if (session.closed) {
@@ -159,7 +191,7 @@ final class SessionHub {
     }
     for (Session session : new ArrayList<>(local)) {
       if (event.roomId() != null && RoomEvent.MEMBER_JOINED.equals(event.type()) && session.followsAllRooms()) {
-        follow(session, event.roomId());
+        follow(session, event.roomId()).compose(followed -> startCursors(session, List.of(event.roomId())));
       }
       session.onUserEvent(event);
       if (event.roomId() != null

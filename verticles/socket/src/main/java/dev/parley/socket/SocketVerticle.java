@@ -301,7 +301,7 @@ public final class SocketVerticle extends VerticleBase {
       hub.add(session);
       Future<Void> rooms = session.followsAllRooms()
           ? hub.userRooms(session.userId()).compose(ids -> Future.all(ids.stream()
-              .map(roomId -> hub.follow(session, roomId)).toList()).mapEmpty())
+              .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids)))
           : Future.succeededFuture();
       return rooms.onSuccess(followed -> presence.connected(session.userId(), session.id)
           .onSuccess(first -> {
