@@ -97,36 +97,56 @@ class HistoryAndMarkersTest {
 
   @Test
   void authorEditsAndTombstonesKeepTheirSeq() {
-    JsonObject edited = Await.result(fixture.messages(RoomActions.EDIT, request().put("seq", 1).put("text", "fixed")));
+    // The seeding sends race, so who wrote which seq is read back rather than assumed.
+    long ownerSeq = seqBy(users.get(0), 10);
+    long memberSeq = seqBy(users.get(1), 10);
+    long ownerSeqLater = seqBy(users.get(0), 20);
+    JsonObject edited = Await.result(fixture.messages(RoomActions.EDIT, request().put("seq", ownerSeq).put("text", "fixed")));
     assertThat(edited.getString("text")).isEqualTo("fixed");
     assertThat(edited.getLong("editedAt")).isNotNull();
 
     ParleyException notAuthor = ParleyException.from(Await.failure(fixture.messages(RoomActions.EDIT,
-        new JsonObject().put("userId", users.get(1)).put("roomId", room).put("seq", 1).put("text", "mine now"))));
+        new JsonObject().put("userId", users.get(1)).put("roomId", room).put("seq", ownerSeq).put("text", "mine now"))));
     assertThat(notAuthor.code()).isEqualTo(ErrorCode.FORBIDDEN);
 
-    // users[1] wrote seq 2; the owner (users[0]) may delete it.
-    Await.result(fixture.messages(RoomActions.DELETE_MESSAGE, request().put("seq", 2)));
-    JsonArray firstTwo = history(new JsonObject().put("after", 0).put("limit", 2)).getJsonArray("messages");
-    assertThat(firstTwo.getJsonObject(0).getString("text")).isEqualTo("fixed");
-    assertThat(firstTwo.getJsonObject(1).getBoolean("deleted")).isTrue();
-    assertThat(firstTwo.getJsonObject(1).containsKey("text")).isFalse();
-    assertThat(firstTwo.getJsonObject(1).getLong("seq")).isEqualTo(2L);
+    // users[1] wrote memberSeq; the owner (users[0]) may delete it.
+    Await.result(fixture.messages(RoomActions.DELETE_MESSAGE, request().put("seq", memberSeq)));
+    JsonObject fixedMessage = messageAt(ownerSeq);
+    JsonObject tombstone = messageAt(memberSeq);
+    assertThat(fixedMessage.getString("text")).isEqualTo("fixed");
+    assertThat(tombstone.getBoolean("deleted")).isTrue();
+    assertThat(tombstone.containsKey("text")).isFalse();
+    assertThat(tombstone.getLong("seq")).isEqualTo(memberSeq);
 
     ParleyException editTombstone = ParleyException.from(Await.failure(fixture.messages(RoomActions.EDIT,
-        new JsonObject().put("userId", users.get(1)).put("roomId", room).put("seq", 2).put("text", "back"))));
+        new JsonObject().put("userId", users.get(1)).put("roomId", room).put("seq", memberSeq).put("text", "back"))));
     assertThat(editTombstone.code()).isEqualTo(ErrorCode.NOT_FOUND);
     // The member who is not the author cannot delete someone else's message.
     ParleyException memberDeletes = ParleyException.from(Await.failure(fixture.messages(RoomActions.DELETE_MESSAGE,
-        new JsonObject().put("userId", users.get(1)).put("roomId", room).put("seq", 3))));
+        new JsonObject().put("userId", users.get(1)).put("roomId", room).put("seq", ownerSeqLater))));
     assertThat(memberDeletes.code()).isEqualTo(ErrorCode.FORBIDDEN);
   }
+
+  /** The first seq at or after {@code from} written by the user. */
+  private static long seqBy(String userId, long from) {
+    JsonArray page = history(new JsonObject().put("after", from - 1).put("limit", 50)).getJsonArray("messages");
+    return page.stream().map(JsonObject.class::cast).filter(m -> userId.equals(m.getString("senderId")))
+        .findFirst().orElseThrow().getLong("seq");
+  }
+
+  private static JsonObject messageAt(long seq) {
+    return history(new JsonObject().put("after", seq - 1).put("limit", 1)).getJsonArray("messages").getJsonObject(0);
+  }
+
 
   @Test
   void readMarkersOnlyMoveForwardAndUnreadFollows() {
     String reader = users.get(1);
-    // users[1] sent the odd-numbered messages (seq 2, 4, ...): its marker is at its last own message, 1000.
-    assertThat(unread(reader)).isZero();
+    // A sender's marker moves to its own last message: unread counts only what came after it.
+    long lastOwn = history(new JsonObject().put("limit", 50)).getJsonArray("messages").stream()
+        .map(JsonObject.class::cast).filter(m -> reader.equals(m.getString("senderId")))
+        .mapToLong(m -> m.getLong("seq")).max().orElseThrow();
+    assertThat(unread(reader)).isEqualTo(1000L - lastOwn);
     String other = fixture.users(1).get(0);
     Await.result(fixture.rooms(RoomActions.ADD_MEMBER, new JsonObject().put("roomId", room).put("memberId", other)));
     assertThat(unread(other)).isEqualTo(1000L);
