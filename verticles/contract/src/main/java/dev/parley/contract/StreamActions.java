@@ -15,9 +15,10 @@ public final class StreamActions {
    */
   public static final String READ = "read";
   /**
-   * The oldest kept and the newest event id: {@code {}} -> {@code {minId, maxId}} (0 when there is none). Events
-   * older than {@code events.retentionHours} are pruned: a consumer whose watermark is below minId - 1 may have
-   * missed events for good and must rebuild from {@link #SCAN}.
+   * The oldest kept and the newest event id, and how far the outbox was pruned: {@code {}} ->
+   * {@code {minId, maxId, prunedUpTo}} (0 when there is none). Events older than {@code events.retentionHours}
+   * are pruned: a consumer whose watermark is below prunedUpTo may have missed events for good and must rebuild
+   * from {@link #SCAN}.
    */
   public static final String HEAD = "head";
   /**

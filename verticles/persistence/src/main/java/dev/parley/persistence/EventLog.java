@@ -29,8 +29,8 @@ final class EventLog {
       + " JOIN messages m ON m.room_id = e.room_id AND m.seq = e.seq JOIN rooms r ON r.id = e.room_id";
   private static final String AFTER = EVENTS + " WHERE e.id > ? ORDER BY e.id LIMIT ?";
   private static final String IN_RANGES = EVENTS + " WHERE %s ORDER BY e.id LIMIT ?";
-  private static final String HEAD =
-      "SELECT COALESCE(MIN(id), 0) AS min_id, COALESCE(MAX(id), 0) AS max_id FROM message_events";
+  private static final String HEAD = "SELECT COALESCE(MIN(id), 0) AS min_id, COALESCE(MAX(id), 0) AS max_id,"
+      + " (SELECT position FROM stream_cursors WHERE name = '" + EventRelay.PRUNED + "') AS pruned FROM message_events";
   private static final String SCAN = "SELECT " + MessageRows.COLUMNS + " FROM messages"
       + " WHERE deleted_at IS NULL AND (room_id > ? OR (room_id = ? AND seq > ?)) ORDER BY room_id, seq LIMIT ?";
   private static final String CURSOR_GET = "SELECT position FROM stream_cursors WHERE name = ?";
@@ -81,11 +81,16 @@ final class EventLog {
         .map(EventLog::events);
   }
 
-  /** {@code {minId, maxId}}: the oldest kept and the newest event id (0 when there are none). */
+  /**
+   * {@code {minId, maxId, prunedUpTo}}: the oldest kept and the newest event id (0 when there are none), and the
+   * id up to which events were deleted by retention (0 when never).
+   */
   Future<JsonObject> head() {
     return pool.query(HEAD).execute().map(rows -> {
       Row row = rows.iterator().next();
-      return new JsonObject().put("minId", row.getLong("min_id")).put("maxId", row.getLong("max_id"));
+      Long pruned = row.getLong("pruned");
+      return new JsonObject().put("minId", row.getLong("min_id")).put("maxId", row.getLong("max_id"))
+          .put("prunedUpTo", pruned == null ? 0L : pruned);
     });
   }
 

@@ -50,6 +50,9 @@ final class EventRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(EventRelay.class);
   static final String CURSOR = "relay";
+  /** The stream_cursors row saying up to which id the outbox was pruned: consumers behind it must rebuild. */
+  static final String PRUNED = "pruned";
+  private static final String FIRST_KEPT = "SELECT MIN(id) AS min_id FROM message_events";
   private static final String PRUNE_PROBE = "SELECT MAX(id) AS max_id, MAX(created_at) AS newest FROM"
       + " (SELECT id, created_at FROM message_events WHERE id <= ? ORDER BY id LIMIT ?) oldest";
   private static final String PRUNE = "DELETE FROM message_events WHERE id <= ? AND created_at < ?";
@@ -348,8 +351,18 @@ final class EventRelay {
           if (maxId == null) {
             return Future.succeededFuture(false);
           }
-          return pool.preparedQuery(PRUNE).execute(Tuple.of(maxId, cutoff))
-              .map(deleted -> deleted.rowCount() > 0 && newest < cutoff);
+          return pool.preparedQuery(PRUNE).execute(Tuple.of(maxId, cutoff)).compose(deleted -> {
+            if (deleted.rowCount() == 0) {
+              return Future.succeededFuture(false);
+            }
+            // Everything below the oldest row left is gone: say so before consumers rely on it.
+            return pool.query(FIRST_KEPT).execute()
+                .compose(kept -> {
+                  Long first = kept.iterator().next().getLong("min_id");
+                  return log.saveCursor(PRUNED, first == null ? maxId : first - 1);
+                })
+                .map(saved -> newest < cutoff);
+          });
         })
         .onSuccess(more -> {
           if (more) {

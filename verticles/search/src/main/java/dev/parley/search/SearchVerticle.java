@@ -174,10 +174,10 @@ public final class SearchVerticle extends VerticleBase {
         vertx.setTimer(1000, id -> resume(watermark));
         return;
       }
-      long minId = head.result().getLong("minId", 0L);
-      if (minId > 0 && watermark < minId - 1) {
-        LOG.warn("search: the index stopped at event {} but the outbox starts at {} (older events were pruned);"
-            + " rebuilding", watermark, minId);
+      long pruned = head.result().getLong("prunedUpTo", 0L);
+      if (watermark < pruned) {
+        LOG.warn("search: the index stopped at event {} but the outbox was pruned up to {}; rebuilding",
+            watermark, pruned);
         rebuild(true);
         return;
       }
