@@ -113,7 +113,14 @@ public final class LoadGenerator {
       stats.ackLatency.reset();
       stats.deliveryLatency.reset();
       loops.forEach(LoadVerticle::startSending);
-      awaitTime(options.durationSeconds());
+      if (options.warmupSeconds() > 0) {
+        // Latency percentiles describe the steady state: the first seconds (JIT, connection pools) are dropped.
+        awaitTime(options.warmupSeconds());
+        stats.ackLatency.reset();
+        stats.deliveryLatency.reset();
+        say("warm-up of %d s over: latency percentiles restart", options.warmupSeconds());
+      }
+      awaitTime(Math.max(1, options.durationSeconds() - options.warmupSeconds()));
       loops.forEach(LoadVerticle::stopSending);
       double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
       awaitTime(options.drainSeconds());

@@ -56,7 +56,12 @@ final class LoadVerticle extends VerticleBase {
   Future<Void> connect(ChatSocket socket) {
     WebSocketClient client = clients.get(socket.user.index % clients.size());
     return socket.connect(client, options.target(socket.user.index)).onSuccess(ok -> stats.connected.increment())
-        .onFailure(failed -> stats.connectFailures.increment());
+        .onFailure(failed -> {
+          stats.connectFailures.increment();
+          if (stats.connectFailures.sum() <= 3) {
+            System.err.println("loadgen: a connect failed: " + failed.getMessage());
+          }
+        });
   }
 
   /** Each user sends one message every interval, at a random phase so the load is even. */

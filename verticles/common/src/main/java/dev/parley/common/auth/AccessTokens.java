@@ -43,6 +43,9 @@ public final class AccessTokens {
   public static final String JCA_ALGORITHM = "SHA256withECDSAinP1363Format";
   /** Longer tokens are refused before any decoding. */
   public static final int MAX_TOKEN_CHARS = 4096;
+  /** Tokens remembered as verified; past this many the memory is simply cleared (bounded, ~10 MiB). */
+  private static final int VERIFIED_CACHE_SIZE = 10_000;
+  private final java.util.Map<String, Claims> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** What a valid token says: who ({@code sub}), which login session ({@code sid}), until when. */
   public record Claims(String userId, String sessionId, String username, long issuedAt, long expiresAt) {
@@ -158,6 +161,26 @@ public final class AccessTokens {
     if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS) {
       throw rejected(Reason.MALFORMED, "token missing or too long");
     }
+    // An ES256 verification costs about a millisecond of CPU; a client sends the same token with every request
+    // for its 15 minutes. A token that verified once stays valid until it expires (revocation is the session
+    // guard's business), so the exact same string is answered from memory after its expiry is checked again.
+    Claims known = verified.get(token);
+    if (known != null) {
+      if (clock.millis() / 1000 < known.expiresAt() + clockSkewSeconds) {
+        return known;
+      }
+      verified.remove(token);
+      throw rejected(Reason.EXPIRED, "expired");
+    }
+    Claims claims = verifyFully(token);
+    if (verified.size() >= VERIFIED_CACHE_SIZE) {
+      verified.clear();
+    }
+    verified.put(token, claims);
+    return claims;
+  }
+
+  private Claims verifyFully(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty()) {
       throw rejected(Reason.MALFORMED, "not a compact JWS");
