@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
 import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.Response;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionGuard {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionGuard.class);
+  private static final String REVOKED_HERE = "parley.sessions.revoked.here";
 
   /** Cache tuning; see {@link #options(Settings)}. */
   public record Options(long localActiveMillis, long redisActiveSeconds, long revokedSeconds, int maxEntries,
@@ -95,6 +97,7 @@ public final class SessionGuard {
       String sessionId = message.body() == null ? null : message.body().getString("sessionId");
       if (sessionId != null) {
         remember(sessionId, false);
+        markRevokedOnThisNode(sessionId);
       }
     });
     return revocations.completion();
@@ -106,6 +109,9 @@ public final class SessionGuard {
 
   /** True while the session is active; fails (503 unavailable) only when neither Redis nor MySQL can answer. */
   public Future<Boolean> isActive(String sessionId) {
+    if (revokedOnThisNode(sessionId)) {
+      return Future.succeededFuture(false);
+    }
     Entry known = cache.get(sessionId);
     if (known != null && known.until() > System.currentTimeMillis()) {
       return Future.succeededFuture(known.active());
@@ -136,6 +142,7 @@ public final class SessionGuard {
    */
   public Future<Void> announceRevoked(String sessionId, String userId) {
     remember(sessionId, false);
+    markRevokedOnThisNode(sessionId);
     return redis.set(List.of(key(sessionId), "0", "EX", String.valueOf(options.revokedSeconds())))
         .<Void>mapEmpty()
         .recover(failure -> {
@@ -145,6 +152,41 @@ public final class SessionGuard {
         })
         .onComplete(done -> vertx.eventBus().publish(Addresses.SESSION_REVOKED,
             new JsonObject().put("sessionId", sessionId).put("userId", userId)));
+  }
+
+  /**
+   * Revocations this node knows of, shared by all its verticle instances (a local map is one per JVM): the
+   * instance that revoked writes it before answering, so a request that follows the logout on another instance
+   * of the same node is refused at once instead of after the broadcast reaches that instance.
+   */
+  private LocalMap<String, Long> revokedHere() {
+    return vertx.sharedData().getLocalMap(REVOKED_HERE);
+  }
+
+  private boolean revokedOnThisNode(String sessionId) {
+    Long until = revokedHere().get(sessionId);
+    if (until == null) {
+      return false;
+    }
+    if (until < System.currentTimeMillis()) {
+      revokedHere().remove(sessionId);
+      return false;
+    }
+    return true;
+  }
+
+  private void markRevokedOnThisNode(String sessionId) {
+    LocalMap<String, Long> revoked = revokedHere();
+    long now = System.currentTimeMillis();
+    if (revoked.size() >= options.maxEntries()) {
+      revoked.keySet().forEach(key -> {
+        Long until = revoked.get(key);
+        if (until != null && until < now) {
+          revoked.remove(key);
+        }
+      });
+    }
+    revoked.put(sessionId, now + options.revokedSeconds() * 1000);
   }
 
   /** Locally known entries (for tests and metrics). */

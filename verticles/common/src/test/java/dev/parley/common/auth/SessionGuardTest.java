@@ -185,6 +185,8 @@ class SessionGuardTest {
     Await.result(before.on(() -> before.guard().revoke(revoked)));
 
     Await.result(TestRedis.deleteKeys(vertx, CONFIG, PREFIX));
+    // A node started after the revocation: it shares nothing with this one (its node-local list is empty).
+    vertx.sharedData().getLocalMap("parley.sessions.revoked.here").clear();
 
     Node fresh = node(api);
     assertThat(fresh.active(revoked)).isFalse();
