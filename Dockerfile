@@ -1,9 +1,20 @@
 # syntax=docker/dockerfile:1
 # Parley node image.
 #   docker build -t parley .
-#   docker run --rm -p 8080:8080 -p 9090:9090 -e PARLEY_PROFILE=all-in-one \
-#     -e PARLEY_MYSQL_HOST=... -e PARLEY_REDIS_URL=redis://...:6379 parley
-# Any config key a.b.c can be overridden with PARLEY_A_B_C; extra JVM flags via JAVA_OPTS.
+#   docker run --rm -p 8080:8080 -p 8090:8090 -p 9090:9090 -e PARLEY_PROFILE=all-in-one \
+#     -e PARLEY_MYSQL_HOST=... -e PARLEY_REDIS_URL=redis://...:6379 -e PARLEY_AUTH_... -v <keys>:/keys:ro parley
+# Any config key a.b.c can be overridden with PARLEY_A_B_C; extra JVM flags via JAVA_OPTS. The image has no
+# JWT keys: name yours with PARLEY_AUTH_* (docs/deployment.md).
+
+# ---- browser libraries --------------------------------------------------------
+# The chat page's two npm libraries (scripts/web-deps does the same outside Docker).
+FROM node:20-slim AS web
+WORKDIR /web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund \
+ && mkdir -p target/vendor \
+ && cp node_modules/sockjs-client/dist/sockjs.min.js \
+       node_modules/@vertx/eventbus-bridge-client.js/vertx-eventbus.js target/vendor/
 
 # ---- build ------------------------------------------------------------------
 FROM eclipse-temurin:17-jdk AS build
@@ -12,6 +23,7 @@ WORKDIR /src
 # work for a multi-module build whose modules depend on each other. Instead the
 # BuildKit cache mount keeps ~/.m2 (Maven itself and all dependencies) between builds.
 COPY . .
+COPY --from=web /web/target/vendor web/target/vendor
 RUN --mount=type=cache,target=/root/.m2 \
     chmod +x mvnw \
  && ./mvnw -B -q -DskipTests package \
