@@ -96,6 +96,18 @@ public final class Settings {
     return new Settings(object);
   }
 
+  /** An optional list of objects (absent: empty), each as settings of its own. */
+  public List<Settings> sections(String key) {
+    Object value = lookup(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || !array.stream().allMatch(JsonObject.class::isInstance)) {
+      throw new ConfigException("key '" + key + "' must be a list of objects");
+    }
+    return array.stream().map(entry -> new Settings((JsonObject) entry)).toList();
+  }
+
   private Object required(String key) {
     Object value = lookup(key);
     if (value == null) {

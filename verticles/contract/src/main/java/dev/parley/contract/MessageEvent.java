@@ -12,9 +12,13 @@ import io.vertx.core.json.JsonObject;
  * delivers them ends up with its current state (text, edit, tombstone) whatever it missed in between.
  * {@code at} is when the event happened (epoch ms), {@code ts} when the message was sent; {@code roomKind} is
  * {@code group} or {@code direct}.
+ *
+ * <p>With several MySQL shards each shard has its own outbox: {@code shard} says which one, and ids are unique
+ * and growing within a shard only. Consumers keep one position per shard.
  */
 public record MessageEvent(
     long id,
+    int shard,
     String kind,
     long at,
     String roomId,
@@ -39,6 +43,7 @@ public record MessageEvent(
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("id", id)
+        .put("shard", shard)
         .put("kind", kind)
         .put("at", at)
         .put("roomId", roomId)
@@ -61,6 +66,7 @@ public record MessageEvent(
   public static MessageEvent fromJson(JsonObject json) {
     return new MessageEvent(
         json.getLong("id", 0L),
+        json.getInteger("shard", 0),
         json.getString("kind"),
         json.getLong("at", 0L),
         json.getString("roomId"),

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code {"type": "notification", id, kind, room, seq, from, fromUsername, text, ts, read}}) to every socket of
  * the recipient. Deleted messages take their notifications with them. Edits do not notify.
  *
- * <p>The notifier's stream position is stored in MySQL (stream_cursors {@code notifier}); after a restart or an
- * outage it catches up from there ({@link EventFollower}). A first start follows the stream from its current
+ * <p>The notifier's stream positions are stored in MySQL (stream_cursors {@code notifier} of each shard, one
+ * position per shard's outbox); after a restart or an outage it catches up from there ({@link EventFollower}). A first start follows the stream from its current
  * end (no notifications for history). Several instances may run: each reads the whole stream, and the unique
  * (user, message) key makes sure a notification is stored, and announced, once.
  */
@@ -50,7 +50,8 @@ public final class NotifierVerticle extends VerticleBase {
   private DeliveryOptions requests;
   private int snippetChars;
   private long saveTimer = -1;
-  private long lastSaved = -1;
+  /** Per shard, the position last stored (null until the first is read). */
+  private long[] lastSaved;
   private boolean stopped;
   private KafkaAdminClient kafkaAdmin;
   private MessageConsumer<JsonObject> kafkaCheck;
@@ -100,20 +101,21 @@ public final class NotifierVerticle extends VerticleBase {
   }
 
   /**
-   * Starts following from the stored position, or, the first time, from the current end of the stream (stored
-   * at once, so events sent while this first notifier is down later are not skipped).
+   * Starts following from the stored positions, or, the first time on a shard, from the current end of its
+   * stream (stored at once, so events sent while this first notifier is down later are not skipped).
    */
   private void begin() {
-    events(StreamActions.CURSOR_GET, new JsonObject().put("name", CURSOR))
-        .compose(cursor -> cursor.getBoolean("saved", false) ? Future.succeededFuture(cursor.getLong("position"))
-            : events(StreamActions.HEAD, new JsonObject()).map(head -> head.getLong("maxId", 0L))
-                .compose(head -> events(StreamActions.CURSOR_SET, new JsonObject().put("name", CURSOR)
-                    .put("position", head)).map(saved -> saved.getLong("position"))))
-        .onSuccess(position -> {
+    List<Future<Long>> positions = new ArrayList<>();
+    for (int shard = 0; shard < follower.shards(); shard++) {
+      positions.add(startingPosition(shard));
+    }
+    Future.all(positions)
+        .onSuccess(read -> {
           if (!stopped) {
-            lastSaved = position;
+            lastSaved = positions.stream().mapToLong(Future::result).toArray();
             following = true;
-            follower.start(position).onFailure(failure -> LOG.error("notifier: cannot follow the stream", failure));
+            follower.start(lastSaved.clone())
+                .onFailure(failure -> LOG.error("notifier: cannot follow the stream", failure));
           }
         })
         .onFailure(failure -> {
@@ -124,16 +126,33 @@ public final class NotifierVerticle extends VerticleBase {
         });
   }
 
-  /** Stores the position when it moved: every event up to it has been handled. */
+  private Future<Long> startingPosition(int shard) {
+    return events(StreamActions.CURSOR_GET, new JsonObject().put("shard", shard).put("name", CURSOR))
+        .compose(cursor -> cursor.getBoolean("saved", false) ? Future.succeededFuture(cursor.getLong("position"))
+            : events(StreamActions.HEAD, new JsonObject().put("shard", shard)).map(head -> head.getLong("maxId", 0L))
+                .compose(head -> events(StreamActions.CURSOR_SET, new JsonObject().put("shard", shard)
+                    .put("name", CURSOR).put("position", head)).map(saved -> saved.getLong("position"))));
+  }
+
+  /** Stores the positions that moved: every event of the shard up to its position has been handled. */
   private Future<Void> saveCursor() {
-    long position = follower.watermark();
-    if (lastSaved < 0 || position <= lastSaved) {
+    if (lastSaved == null) {
       return Future.succeededFuture();
     }
-    return events(StreamActions.CURSOR_SET, new JsonObject().put("name", CURSOR).put("position", position))
-        .onSuccess(saved -> lastSaved = position)
-        .onFailure(failure -> LOG.debug("notifier: saving the cursor failed: {}", failure.toString()))
-        .mapEmpty();
+    long[] positions = follower.watermarks();
+    List<Future<?>> saves = new ArrayList<>();
+    for (int shard = 0; shard < positions.length; shard++) {
+      int saving = shard;
+      long position = positions[shard];
+      if (position > lastSaved[shard]) {
+        saves.add(events(StreamActions.CURSOR_SET, new JsonObject().put("shard", shard).put("name", CURSOR)
+                .put("position", position))
+            .onSuccess(saved -> lastSaved[saving] = Math.max(lastSaved[saving], position))
+            .onFailure(failure -> LOG.debug("notifier: saving the cursor of shard {} failed: {}", saving,
+                failure.toString())));
+      }
+    }
+    return Future.all(saves).mapEmpty();
   }
 
   /** One batch of the stream: new mentions and direct messages to deliver, deleted messages to retract. */

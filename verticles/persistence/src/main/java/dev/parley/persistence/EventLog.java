@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * Reading the outbox (message_events) for the stream's relay and consumers: events in id order with a snapshot
  * of their message as stored now, the newest id, a scan of all messages for index rebuilds, and stored
- * consumer positions. See {@link StreamActions}.
+ * consumer positions. See {@link StreamActions}. One per shard: each shard has its own outbox and cursors, and a
+ * request's {@code shard} (default 0) says which it reads.
  */
 final class EventLog {
 
@@ -41,7 +42,7 @@ final class EventLog {
   static final int DEFAULT_PAGE = 500;
   static final int MAX_RANGES = 200;
 
-  private final Vertx vertx;
+  private final int shard;
   private final Pool pool;
   private final Map<String, Function<JsonObject, Future<?>>> actions = Map.of(
       StreamActions.READ, this::read,
@@ -50,19 +51,29 @@ final class EventLog {
       StreamActions.CURSOR_GET, this::cursorGet,
       StreamActions.CURSOR_SET, this::cursorSet);
 
-  EventLog(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
+  EventLog(int shard, Pool pool) {
+    this.shard = shard;
     this.pool = pool;
   }
 
-  Future<?> register() {
-    return vertx.eventBus().<JsonObject>consumer(Addresses.PERSISTENCE_EVENTS, request ->
-        Dispatch.handle(request, actions)).completion();
+  /** Answers {@link Addresses#PERSISTENCE_EVENTS} from the log of the shard each request names. */
+  static Future<?> register(Vertx vertx, List<EventLog> logs) {
+    return vertx.eventBus().<JsonObject>consumer(Addresses.PERSISTENCE_EVENTS, request -> {
+      Object shard = request.body() == null ? null : request.body().getValue("shard");
+      if (shard == null) {
+        Dispatch.handle(request, logs.get(0).actions);
+      } else if (shard instanceof Number number && number.doubleValue() == number.intValue()
+          && number.intValue() >= 0 && number.intValue() < logs.size()) {
+        Dispatch.handle(request, logs.get(number.intValue()).actions);
+      } else {
+        ParleyException.badRequest("shard", "shard must be between 0 and " + (logs.size() - 1)).failReply(request);
+      }
+    }).completion();
   }
 
   /** Events with ids above {@code after}, in id order. */
   Future<List<MessageEvent>> after(long after, int limit) {
-    return pool.preparedQuery(AFTER).execute(Tuple.of(after, limit)).map(EventLog::events);
+    return pool.preparedQuery(AFTER).execute(Tuple.of(after, limit)).map(this::events);
   }
 
   /** Events with ids in any of the inclusive ranges {@code [from, to]}, in id order. */
@@ -78,7 +89,7 @@ final class EventLog {
     }
     args.addInteger(limit);
     return pool.preparedQuery(IN_RANGES.formatted(String.join(" OR ", conditions))).execute(args)
-        .map(EventLog::events);
+        .map(this::events);
   }
 
   /**
@@ -175,7 +186,7 @@ final class EventLog {
     return number.intValue();
   }
 
-  private static List<MessageEvent> events(Iterable<Row> rows) {
+  private List<MessageEvent> events(Iterable<Row> rows) {
     List<MessageEvent> events = new ArrayList<>();
     for (Row row : rows) {
       events.add(toEvent(row));
@@ -183,10 +194,10 @@ final class EventLog {
     return events;
   }
 
-  static MessageEvent toEvent(Row row) {
+  private MessageEvent toEvent(Row row) {
     String roomId = String.valueOf(row.getLong("room_id"));
     boolean deleted = row.getLong("deleted_at") != null;
-    return new MessageEvent(row.getLong("id"), row.getString("kind"), row.getLong("event_at"), roomId,
+    return new MessageEvent(row.getLong("id"), shard, row.getString("kind"), row.getLong("event_at"), roomId,
         row.getString("room_kind"), row.getLong("seq"), String.valueOf(row.getLong("sender_id")),
         deleted ? null : row.getString("text"), row.getLong("created_at"), row.getLong("edited_at"), deleted);
   }

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code <kafka.topicPrefix>messages}, keyed by room id, idempotent producer with {@code acks=all}) or else to
  * the clustered event-bus address {@link Addresses#MESSAGE_EVENTS}.
  *
- * <p>Every persistence instance runs one, but only the holder of a MySQL named lock relays (one relay per
- * database, whichever nodes run persistence); the lock lives on a dedicated connection, so it is released the
+ * <p>Every persistence instance runs one per shard, but only the holder of a MySQL named lock relays (one relay
+ * per database, whichever nodes run persistence); the lock lives on a dedicated connection, so it is released the
  * moment its node dies and another instance takes over within {@code events.relayLeaderRetryMs}.
  *
  * <p>The relay reads rows after the highest id it has published, in id order, and publishes each page with a
@@ -193,7 +193,7 @@ final class EventRelay {
       }
       watermark = new EventWatermark(position.result(), options.gapTimeoutMs());
       next = position.result();
-      LOG.info("relay: leading, publishing events after {} to {}", next,
+      LOG.info("relay of {}: leading, publishing events after {} to {}", mysql.describe(), next,
           kafkaEnabled ? "Kafka topic " + topic : "the event bus (" + Addresses.MESSAGE_EVENTS + ")");
       poll(myTerm);
       periodic(myTerm, settings.integer("events.cursorSaveMs", 1000), this::saveCursor);

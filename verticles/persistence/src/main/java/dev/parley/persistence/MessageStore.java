@@ -51,20 +51,21 @@ final class MessageStore {
   static final int DEFAULT_PAGE = 50;
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final Shards shards;
   private final SendConfig config;
-  private final SendBatcher batcher;
+  /** One group-commit batcher per shard, by shard index: a batch is one transaction on one database. */
+  private final List<SendBatcher> batchers;
   private final Map<String, Function<JsonObject, Future<?>>> actions = Map.of(
       RoomActions.HISTORY, this::history,
       RoomActions.EDIT, this::edit,
       RoomActions.DELETE_MESSAGE, this::delete,
       RoomActions.READ, this::read);
 
-  MessageStore(Vertx vertx, Pool pool, SendConfig config, SendBatcher batcher) {
+  MessageStore(Vertx vertx, Shards shards, SendConfig config, List<SendBatcher> batchers) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.shards = shards;
     this.config = config;
-    this.batcher = batcher;
+    this.batchers = List.copyOf(batchers);
   }
 
   Future<?> register() {
@@ -80,7 +81,7 @@ final class MessageStore {
       validateNewMessage(send);
       long roomId = Ids.parse(send.roomId(), "room");
       long senderId = Ids.parse(send.senderId(), "user");
-      batcher.submit(send, roomId, senderId).onComplete(stored -> {
+      batchers.get(shards.ofRoom(roomId).index()).submit(send, roomId, senderId).onComplete(stored -> {
         if (stored.succeeded()) {
           request.reply(stored.result().message(),
               new DeliveryOptions().addHeader("created", String.valueOf(stored.result().created())));
@@ -121,6 +122,7 @@ final class MessageStore {
   /** {@code {userId, roomId, before?, after?, limit?}} -> {@code {messages: [ascending], hasMore}}. */
   private Future<JsonObject> history(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
+    Pool pool = shards.ofRoom(roomId).pool();
     long userId = Ids.parse(request.getString("userId"), "user");
     Long before = request.getLong("before");
     Long after = request.getLong("after");
@@ -165,6 +167,7 @@ final class MessageStore {
   /** {@code {userId, roomId, seq, text}}: the author edits; -> the message with editedAt. */
   private Future<JsonObject> edit(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
+    Pool pool = shards.ofRoom(roomId).pool();
     long userId = Ids.parse(request.getString("userId"), "user");
     long seq = seqOf(request);
     String text = request.getString("text");
@@ -190,6 +193,7 @@ final class MessageStore {
   /** {@code {userId, roomId, seq}}: the author, an admin or the owner leaves a tombstone that keeps the seq. */
   private Future<JsonObject> delete(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
+    Pool pool = shards.ofRoom(roomId).pool();
     long userId = Ids.parse(request.getString("userId"), "user");
     long seq = seqOf(request);
     long now = System.currentTimeMillis();
@@ -219,6 +223,7 @@ final class MessageStore {
   /** {@code {userId, roomId, seq}}: moves the caller's read marker forward (never back, never past lastSeq). */
   private Future<JsonObject> read(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
+    Pool pool = shards.ofRoom(roomId).pool();
     long userId = Ids.parse(request.getString("userId"), "user");
     Long seq = request.getLong("seq");
     if (seq == null || seq < 0) {

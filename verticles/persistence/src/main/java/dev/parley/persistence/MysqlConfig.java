@@ -8,9 +8,14 @@ import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The {@code mysql} config section, and the bounded connection pool built from it. */
+/**
+ * The {@code mysql} config section, and the bounded connection pool built from it. {@code mysql.shards} lists the
+ * shards (see {@link Shards}): each entry overrides any of host, port, user, password and database of the
+ * section; an empty list means one shard, the section itself.
+ */
 record MysqlConfig(String host, int port, String user, String password, String database, int poolSize,
     int maxWaitQueue, int connectTimeoutMs) {
 
@@ -24,6 +29,27 @@ record MysqlConfig(String host, int port, String user, String password, String d
         settings.integer("mysql.poolSize", 8),
         settings.integer("mysql.maxWaitQueue", 1024),
         settings.integer("mysql.connectTimeoutMs", 5000));
+  }
+
+  /** The configured shards, in their fixed order. */
+  static List<MysqlConfig> shards(Settings settings) {
+    MysqlConfig base = from(settings);
+    List<Settings> listed = settings.sections("mysql.shards");
+    if (listed.isEmpty()) {
+      return List.of(base);
+    }
+    return listed.stream().map(shard -> new MysqlConfig(
+        shard.string("host", base.host),
+        shard.integer("port", base.port),
+        shard.string("user", base.user),
+        shard.string("password", base.password),
+        shard.string("database", base.database),
+        base.poolSize, base.maxWaitQueue, base.connectTimeoutMs)).toList();
+  }
+
+  /** host:port/database, for logs and errors. */
+  String describe() {
+    return host + ":" + port + "/" + database;
   }
 
   MySQLConnectOptions connectOptions(String databaseName) {

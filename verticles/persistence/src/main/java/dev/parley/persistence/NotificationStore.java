@@ -30,8 +30,9 @@ import java.util.function.Function;
  */
 final class NotificationStore {
 
-  private static final String MENTIONED_MEMBERS = "SELECT m.room_id, m.user_id, u.username_lower"
-      + " FROM room_members m JOIN users u ON u.id = m.user_id WHERE m.room_id IN (%s) AND u.username_lower IN (%s)";
+  private static final String USERS_NAMED = "SELECT id, username_lower FROM users WHERE username_lower IN (%s)";
+  private static final String MEMBERS_AMONG = "SELECT room_id, user_id FROM room_members WHERE room_id IN (%s)"
+      + " AND user_id IN (%s)";
   private static final String MEMBERS_OF = "SELECT room_id, user_id FROM room_members WHERE room_id IN (%s)";
   private static final String MUTED_IN = "SELECT room_id, user_id FROM room_mutes WHERE room_id IN (%s)";
   private static final String USERNAMES = "SELECT id, username FROM users WHERE id IN (%s)";
@@ -57,6 +58,8 @@ final class NotificationStore {
   static final int MAX_SNIPPET_CHARS = 200;
 
   private final Vertx vertx;
+  private final Shards shards;
+  /** Shard 0's pool: notifications and users. Membership and mutes are read on the rooms' shards. */
   private final Pool pool;
   private final Map<String, Function<JsonObject, Future<?>>> actions = Map.of(
       NotificationActions.DELIVER, this::deliver,
@@ -67,9 +70,10 @@ final class NotificationStore {
       NotificationActions.UNMUTE, request -> mute(request, false),
       NotificationActions.MUTES, this::mutes);
 
-  NotificationStore(Vertx vertx, Pool pool) {
+  NotificationStore(Vertx vertx, Shards shards) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.shards = shards;
+    this.pool = shards.global().pool();
   }
 
   Future<?> register() {
@@ -118,21 +122,20 @@ final class NotificationStore {
     Map<Long, List<Long>> directMembers = new HashMap<>();
     Set<String> muted = new HashSet<>();
     Map<Long, String> usernames = new HashMap<>();
-    Future<?> lookups = Future.all(
-        names.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(MENTIONED_MEMBERS.formatted(
-                SendBatcher.placeholders(rooms.size(), 1), SendBatcher.placeholders(names.size(), 1)))
-            .execute(tuple(rooms, names)).onSuccess(rows -> rows.forEach(row -> mentioned.put(
-                row.getLong("room_id") + "/" + row.getString("username_lower"), row.getLong("user_id")))),
-        directRooms.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(MEMBERS_OF.formatted(
-                SendBatcher.placeholders(directRooms.size(), 1)))
-            .execute(tuple(directRooms, Set.of())).onSuccess(rows -> rows.forEach(row -> directMembers
-                .computeIfAbsent(row.getLong("room_id"), room -> new ArrayList<>()).add(row.getLong("user_id")))),
-        pool.preparedQuery(MUTED_IN.formatted(SendBatcher.placeholders(rooms.size(), 1)))
-            .execute(tuple(rooms, Set.of())).onSuccess(rows -> rows.forEach(row ->
-                muted.add(row.getLong("room_id") + "/" + row.getLong("user_id")))),
-        pool.preparedQuery(USERNAMES.formatted(SendBatcher.placeholders(senders.size(), 1)))
-            .execute(tuple(senders, Set.of())).onSuccess(rows -> rows.forEach(row ->
-                usernames.put(row.getLong("id"), row.getString("username")))));
+    Map<Long, String> namesOfMentioned = new HashMap<>();
+    Future<?> named = names.isEmpty() ? Future.succeededFuture()
+        : pool.preparedQuery(USERS_NAMED.formatted(SendBatcher.placeholders(names.size(), 1)))
+            .execute(tuple(Set.of(), names)).onSuccess(rows -> rows.forEach(row ->
+                namesOfMentioned.put(row.getLong("id"), row.getString("username_lower"))));
+    Future<?> senderNames = pool.preparedQuery(USERNAMES.formatted(SendBatcher.placeholders(senders.size(), 1)))
+        .execute(tuple(senders, Set.of())).onSuccess(rows -> rows.forEach(row ->
+            usernames.put(row.getLong("id"), row.getString("username"))));
+    Future<?> lookups = Future.all(senderNames, named.compose(found -> {
+      List<Future<?>> perShard = new ArrayList<>();
+      shards.byShard(rooms).forEach((shard, onShard) -> perShard.add(roomLookups(shard.pool(), Set.copyOf(onShard),
+          directRooms, namesOfMentioned, mentioned, directMembers, muted)));
+      return Future.all(perShard);
+    }));
     return lookups.compose(looked -> {
       List<Recipient> recipients = new ArrayList<>();
       for (Item item : items) {
@@ -178,6 +181,30 @@ final class NotificationStore {
       }
       return chain.map(done -> new JsonObject().put("created", created));
     });
+  }
+
+  /**
+   * What one shard knows of a batch's rooms: which mentioned users are members (as {@code room/username}), the
+   * members of its direct rooms, and who muted which room (as {@code room/user}).
+   */
+  private static Future<?> roomLookups(Pool pool, Set<Long> rooms, Set<Long> directRooms,
+      Map<Long, String> namesOfMentioned, Map<String, Long> mentioned, Map<Long, List<Long>> directMembers,
+      Set<String> muted) {
+    Set<Long> direct = new LinkedHashSet<>(rooms);
+    direct.retainAll(directRooms);
+    return Future.all(
+        namesOfMentioned.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(MEMBERS_AMONG.formatted(
+                SendBatcher.placeholders(rooms.size(), 1), SendBatcher.placeholders(namesOfMentioned.size(), 1)))
+            .execute(ids(rooms, namesOfMentioned.keySet()))
+            .onSuccess(rows -> rows.forEach(row -> mentioned.put(
+                row.getLong("room_id") + "/" + namesOfMentioned.get(row.getLong("user_id")), row.getLong("user_id")))),
+        direct.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(MEMBERS_OF.formatted(
+                SendBatcher.placeholders(direct.size(), 1)))
+            .execute(tuple(direct, Set.of())).onSuccess(rows -> rows.forEach(row -> directMembers
+                .computeIfAbsent(row.getLong("room_id"), room -> new ArrayList<>()).add(row.getLong("user_id")))),
+        pool.preparedQuery(MUTED_IN.formatted(SendBatcher.placeholders(rooms.size(), 1)))
+            .execute(tuple(rooms, Set.of())).onSuccess(rows -> rows.forEach(row ->
+                muted.add(row.getLong("room_id") + "/" + row.getLong("user_id")))));
   }
 
   /** Deleted messages take their notifications with them. */
@@ -267,6 +294,7 @@ final class NotificationStore {
   private Future<JsonObject> mute(JsonObject request, boolean mute) {
     long userId = Ids.parse(request.getString("userId"), "user");
     long roomId = Ids.parse(request.getString("roomId"), "room");
+    Pool pool = shards.ofRoom(roomId).pool();
     return Access.load(pool, roomId, userId).map(Access::requireMember)
         .compose(member -> mute
             ? pool.preparedQuery(MUTE).execute(Tuple.of(roomId, userId, System.currentTimeMillis()))
@@ -276,9 +304,10 @@ final class NotificationStore {
 
   private Future<JsonObject> mutes(JsonObject request) {
     long userId = Ids.parse(request.getString("userId"), "user");
-    return pool.preparedQuery(MUTES).execute(Tuple.of(userId)).map(rows -> {
+    return shards.everywhere(shard -> shard.pool().preparedQuery(MUTES).execute(Tuple.of(userId))).map(perShard -> {
       JsonArray roomIds = new JsonArray();
-      rows.forEach(row -> roomIds.add(String.valueOf(row.getLong("room_id"))));
+      // Shards in order and each in room order: ids ascend, as with one database.
+      perShard.forEach(rows -> rows.forEach(row -> roomIds.add(String.valueOf(row.getLong("room_id")))));
       return new JsonObject().put("roomIds", roomIds);
     });
   }
@@ -312,6 +341,13 @@ final class NotificationStore {
       return text;
     }
     return text.substring(0, text.offsetByCodePoints(0, MAX_SNIPPET_CHARS - 1)) + "…";
+  }
+
+  private static Tuple ids(Set<Long> first, Set<Long> then) {
+    Tuple args = Tuple.tuple();
+    first.forEach(args::addLong);
+    then.forEach(args::addLong);
+    return args;
   }
 
   private static Tuple tuple(Set<Long> ids, Set<String> names) {

@@ -12,9 +12,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,8 @@ import java.util.function.Function;
  * The rooms and room_members tables. No authorization here: the rooms verticle decides who may do what (it
  * reads {@link RoomActions#ACCESS} first); this store keeps the data consistent — one direct room per pair,
  * one owner, member_count, and every membership change touching the room row so it serializes with sends.
+ * Requests about one room go to its shard; lists of a user's rooms and of public rooms ask every shard and merge.
+ * Usernames come from shard 0 (users are never deleted, so checking them before a room's transaction is safe).
  */
 final class RoomsStore {
 
@@ -36,7 +40,7 @@ final class RoomsStore {
       INSERT INTO rooms (name, kind, visibility, created_by, created_at, member_count, direct_key)
       VALUES (?, ?, ?, ?, ?, ?, ?)""";
   private static final String INSERT_MEMBERS = "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES %s";
-  private static final String EXISTING_USERS = "SELECT id, username FROM users WHERE id IN (%s)";
+  private static final String USERNAMES = "SELECT id, username FROM users WHERE id IN (%s)";
   private static final String DIRECT_BY_KEY =
       "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.direct_key = ? AND r.deleted_at IS NULL";
   private static final String MY_ROOMS = "SELECT " + ROOM_COLUMNS + """
@@ -60,15 +64,10 @@ final class RoomsStore {
   private static final String MEMBER_IDS = "SELECT user_id FROM room_members WHERE room_id = ?";
   private static final String DELETE_MEMBERS = "DELETE FROM room_members WHERE room_id = ?";
   private static final String MEMBERS = """
-      SELECT m.user_id, u.username, m.role, m.joined_at
-      FROM room_members m JOIN users u ON u.id = m.user_id
-      WHERE m.room_id = ?
-      ORDER BY m.joined_at, m.user_id
+      SELECT user_id, role, joined_at FROM room_members WHERE room_id = ?
+      ORDER BY joined_at, user_id
       LIMIT ?""";
-  private static final String MEMBER = """
-      SELECT m.user_id, u.username, m.role, m.joined_at
-      FROM room_members m JOIN users u ON u.id = m.user_id
-      WHERE m.room_id = ? AND m.user_id = ?""";
+  private static final String MEMBER = "SELECT user_id, role, joined_at FROM room_members WHERE room_id = ? AND user_id = ?";
   private static final String LOCK_ROOM = "SELECT id FROM rooms WHERE id = ? AND deleted_at IS NULL FOR UPDATE";
   private static final String COUNT_MEMBER = "UPDATE rooms SET member_count = member_count + ? WHERE id = ?";
   private static final String REMOVE_MEMBER = "DELETE FROM room_members WHERE room_id = ? AND user_id = ?";
@@ -84,8 +83,21 @@ final class RoomsStore {
   private static final int MAX_ROOMS_LISTED = 500;
   private static final int MAX_MEMBERS_LISTED = 1000;
 
+  /** Latest activity first (the last message's time, or the room's creation), then the newest room: as MY_ROOMS. */
+  private static final Comparator<JsonObject> MOST_RECENT_ACTIVITY = Comparator
+      .<JsonObject>comparingLong(room -> room.containsKey("lastMessage")
+          ? room.getJsonObject("lastMessage").getLong("ts") : room.getLong("createdAt")).reversed()
+      .thenComparing(Comparator.<JsonObject>comparingLong(room -> Long.parseLong(room.getString("id"))).reversed());
+
+  /** By name, then id: as PUBLIC_ROOMS (names compared without case, as the column's collation roughly does). */
+  private static final Comparator<JsonObject> BY_NAME = Comparator
+      .<JsonObject, String>comparing(room -> room.getString("name"), String.CASE_INSENSITIVE_ORDER)
+      .thenComparingLong(room -> Long.parseLong(room.getString("id")));
+
   private final Vertx vertx;
-  private final Pool pool;
+  private final Shards shards;
+  /** Shard 0's pool: users. */
+  private final Pool users;
   private final Map<String, Function<JsonObject, Future<?>>> actions = Map.ofEntries(
       Map.entry(RoomActions.CREATE, this::create),
       Map.entry(RoomActions.DIRECT, this::direct),
@@ -102,9 +114,10 @@ final class RoomsStore {
       Map.entry(RoomActions.MEMBERSHIP, this::membership),
       Map.entry(RoomActions.LAST_SEQS, this::lastSeqs));
 
-  RoomsStore(Vertx vertx, Pool pool) {
+  RoomsStore(Vertx vertx, Shards shards) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.shards = shards;
+    this.users = shards.global().pool();
   }
 
   Future<?> register() {
@@ -123,16 +136,17 @@ final class RoomsStore {
       }
     }
     long now = System.currentTimeMillis();
-    return pool.withTransaction(connection -> requireUsers(connection, others, "members")
-        .compose(users -> connection.preparedQuery(INSERT_ROOM).execute(Tuple.of(request.getString("name"), "group",
-            request.getString("visibility"), owner, now, 1 + others.size(), null)))
+    Pool pool = shards.forNewRoom().pool();
+    return requireUsers(others, "members").compose(found -> pool.withTransaction(connection -> connection
+        .preparedQuery(INSERT_ROOM).execute(Tuple.of(request.getString("name"), "group",
+            request.getString("visibility"), owner, now, 1 + others.size(), null))
         .compose(inserted -> {
           long roomId = inserted.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID);
           List<Object[]> rows = new ArrayList<>();
           rows.add(new Object[] {roomId, owner, "owner", now});
           others.forEach(member -> rows.add(new Object[] {roomId, member, "member", now}));
           return insertMembers(connection, rows).compose(done -> room(connection, roomId));
-        }));
+        })));
   }
 
   /** {@code {userId, otherId}} -> {@code {room, created}}: the one direct room of the pair. */
@@ -148,15 +162,16 @@ final class RoomsStore {
       if (found != null) {
         return Future.succeededFuture(new JsonObject().put("room", found).put("created", false));
       }
-      Future<JsonObject> created = pool.withTransaction(connection -> requireUsers(connection, Set.of(me, other), "userId")
-          .compose(usernames -> connection.preparedQuery(INSERT_ROOM).execute(Tuple.of(
-              directName(usernames.get(me), usernames.get(other)), "direct", "private", me, now, 2, key)))
+      Pool pool = shards.forDirect(key).pool();
+      Future<JsonObject> created = requireUsers(Set.of(me, other), "userId").compose(usernames -> pool
+          .withTransaction(connection -> connection.preparedQuery(INSERT_ROOM).execute(Tuple.of(
+              directName(usernames.get(me), usernames.get(other)), "direct", "private", me, now, 2, key))
           .compose(inserted -> {
             long roomId = inserted.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID);
             return insertMembers(connection, List.of(new Object[] {roomId, me, "member", now},
                     new Object[] {roomId, other, "member", now}))
                 .compose(done -> room(connection, roomId));
-          }));
+          })));
       // Two first requests at once: the unique key lets one win; the other returns the winner's room.
       return created.map(room -> new JsonObject().put("room", room).put("created", true))
           .recover(failure -> isDuplicate(failure)
@@ -165,9 +180,11 @@ final class RoomsStore {
     });
   }
 
+  /** Every shard is asked: a pair's room stays where it was made, even after shards were added. */
   private Future<JsonObject> findDirect(String key) {
-    return pool.preparedQuery(DIRECT_BY_KEY).execute(Tuple.of(key))
-        .map(rows -> rows.size() == 0 ? null : roomJson(rows.iterator().next()));
+    return shards.everywhere(shard -> shard.pool().preparedQuery(DIRECT_BY_KEY).execute(Tuple.of(key))
+            .map(rows -> rows.size() == 0 ? null : roomJson(rows.iterator().next())))
+        .map(found -> found.stream().filter(java.util.Objects::nonNull).findFirst().orElse(null));
   }
 
   private static String directName(String a, String b) {
@@ -178,25 +195,42 @@ final class RoomsStore {
   /** {@code {userId, limit?}} -> {@code {rooms: [room + role, unread, lastMessage?]}}, latest activity first. */
   private Future<JsonObject> listMine(JsonObject request) {
     long userId = Ids.parse(request.getString("userId"), "user");
-    return pool.preparedQuery(MY_ROOMS).execute(Tuple.of(userId, MAX_ROOMS_LISTED)).map(rows -> {
-      JsonArray rooms = new JsonArray();
-      for (Row row : rows) {
-        JsonObject room = roomJson(row)
-            .put("role", row.getString("role"))
-            .put("unread", Math.max(0, row.getLong("last_seq") - row.getLong("read_seq")));
-        if (row.getLong("lm_sender_id") != null) {
-          String roomId = room.getString("id");
-          long seq = row.getLong("last_seq");
-          boolean deleted = row.getLong("lm_deleted_at") != null;
-          room.put("lastMessage", new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
-              String.valueOf(row.getLong("lm_sender_id")), deleted ? null : row.getString("lm_text"),
-              row.getLong("lm_created_at"), row.getString("lm_client_msg_id"), row.getLong("lm_reply_to"),
-              row.getLong("lm_edited_at"), deleted).toJson());
-        }
-        rooms.add(room);
+    return shards.everywhere(shard -> shard.pool().preparedQuery(MY_ROOMS).execute(Tuple.of(userId, MAX_ROOMS_LISTED))
+        .map(RoomsStore::myRooms)).map(perShard -> new JsonObject().put("rooms",
+            merge(perShard, MOST_RECENT_ACTIVITY, MAX_ROOMS_LISTED)));
+  }
+
+  /**
+   * Each shard's rows, already in order, merged into one list of at most {@code limit}. With one shard its order
+   * is kept exactly as MySQL gave it.
+   */
+  private static JsonArray merge(List<List<JsonObject>> perShard, Comparator<JsonObject> order, int limit) {
+    List<JsonObject> all = new ArrayList<>();
+    perShard.forEach(all::addAll);
+    if (perShard.size() > 1) {
+      all.sort(order);
+    }
+    return new JsonArray(new ArrayList<>(all.subList(0, Math.min(limit, all.size()))));
+  }
+
+  private static List<JsonObject> myRooms(RowSet<Row> rows) {
+    List<JsonObject> rooms = new ArrayList<>();
+    for (Row row : rows) {
+      JsonObject room = roomJson(row)
+          .put("role", row.getString("role"))
+          .put("unread", Math.max(0, row.getLong("last_seq") - row.getLong("read_seq")));
+      if (row.getLong("lm_sender_id") != null) {
+        String roomId = room.getString("id");
+        long seq = row.getLong("last_seq");
+        boolean deleted = row.getLong("lm_deleted_at") != null;
+        room.put("lastMessage", new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
+            String.valueOf(row.getLong("lm_sender_id")), deleted ? null : row.getString("lm_text"),
+            row.getLong("lm_created_at"), row.getString("lm_client_msg_id"), row.getLong("lm_reply_to"),
+            row.getLong("lm_edited_at"), deleted).toJson());
       }
-      return new JsonObject().put("rooms", rooms);
-    });
+      rooms.add(room);
+    }
+    return rooms;
   }
 
   /** {@code {q?, limit?}} -> {@code {rooms}}: public group rooms whose name starts with q. */
@@ -204,17 +238,19 @@ final class RoomsStore {
     String q = request.getString("q", "");
     int limit = Math.max(1, Math.min(request.getInteger("limit", 50), 100));
     String pattern = q.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-    return pool.preparedQuery(PUBLIC_ROOMS).execute(Tuple.of(pattern, limit)).map(rows -> {
-      JsonArray rooms = new JsonArray();
-      rows.forEach(row -> rooms.add(roomJson(row)));
-      return new JsonObject().put("rooms", rooms);
-    });
+    return shards.everywhere(shard -> shard.pool().preparedQuery(PUBLIC_ROOMS).execute(Tuple.of(pattern, limit))
+        .map(rows -> {
+          List<JsonObject> rooms = new ArrayList<>();
+          rows.forEach(row -> rooms.add(roomJson(row)));
+          return rooms;
+        })).map(perShard -> new JsonObject().put("rooms", merge(perShard, BY_NAME, limit)));
   }
 
   /** {@code {userId, roomId}} -> {@code {room, role?}}; fails not_found when the room does not exist. */
   private Future<JsonObject> access(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
     long userId = Ids.parse(request.getString("userId"), "user");
+    Pool pool = shards.ofRoom(roomId).pool();
     return room(pool, roomId).compose(room -> pool.preparedQuery(MEMBER_ROLE).execute(Tuple.of(roomId, userId))
         .map(rows -> {
           JsonObject access = new JsonObject().put("room", room);
@@ -228,6 +264,7 @@ final class RoomsStore {
   /** {@code {roomId, name?, visibility?}} -> the room. */
   private Future<JsonObject> update(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
+    Pool pool = shards.ofRoom(roomId).pool();
     return pool.preparedQuery(UPDATE_ROOM)
         .execute(Tuple.of(request.getString("name"), request.getString("visibility"), roomId))
         .compose(updated -> room(pool, roomId));
@@ -236,7 +273,7 @@ final class RoomsStore {
   /** {@code {roomId}} -> {@code {memberIds}}: marks the room deleted and removes every member. */
   private Future<JsonObject> delete(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
-    return pool.withTransaction(connection -> connection.preparedQuery(LOCK_ROOM).execute(Tuple.of(roomId))
+    return shards.ofRoom(roomId).pool().withTransaction(connection -> connection.preparedQuery(LOCK_ROOM).execute(Tuple.of(roomId))
         .compose(locked -> {
           if (locked.size() == 0) {
             throw new ParleyException(ErrorCode.NOT_FOUND, "no such room");
@@ -255,11 +292,13 @@ final class RoomsStore {
   /** {@code {roomId}} -> {@code {members: [{userId, username, role, joinedAt}]}}. */
   private Future<JsonObject> members(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
-    return pool.preparedQuery(MEMBERS).execute(Tuple.of(roomId, MAX_MEMBERS_LISTED)).map(rows -> {
-      JsonArray members = new JsonArray();
-      rows.forEach(row -> members.add(memberJson(row)));
-      return new JsonObject().put("members", members);
-    });
+    return shards.ofRoom(roomId).pool().preparedQuery(MEMBERS).execute(Tuple.of(roomId, MAX_MEMBERS_LISTED))
+        .compose(rows -> {
+          List<JsonObject> members = new ArrayList<>();
+          rows.forEach(row -> members.add(memberJson(row)));
+          return withUsernames(members);
+        })
+        .map(members -> new JsonObject().put("members", new JsonArray(members)));
   }
 
   /** {@code {roomId, memberId, role}} -> the member; conflict when already one. */
@@ -268,21 +307,24 @@ final class RoomsStore {
     long memberId = Ids.parse(request.getString("memberId"), "user");
     String role = request.getString("role", "member");
     long now = System.currentTimeMillis();
-    return pool.withTransaction(connection -> lockRoom(connection, roomId)
-        .compose(locked -> requireUsers(connection, Set.of(memberId), "userId"))
-        .compose(users -> insertMembers(connection, List.<Object[]>of(new Object[] {roomId, memberId, role, now})))
-        .compose(inserted -> connection.preparedQuery(COUNT_MEMBER).execute(Tuple.of(1, roomId)))
-        .compose(counted -> member(connection, roomId, memberId)))
+    Pool pool = shards.ofRoom(roomId).pool();
+    return requireUsers(Set.of(memberId), "userId").compose(found -> pool.withTransaction(connection ->
+            lockRoom(connection, roomId)
+                .compose(locked -> insertMembers(connection,
+                    List.<Object[]>of(new Object[] {roomId, memberId, role, now})))
+                .compose(inserted -> connection.preparedQuery(COUNT_MEMBER).execute(Tuple.of(1, roomId)))
+                .compose(counted -> member(connection, roomId, memberId))))
         .recover(failure -> isDuplicate(failure)
             ? Future.failedFuture(new ParleyException(ErrorCode.CONFLICT, "already a member"))
-            : Future.failedFuture(failure));
+            : Future.failedFuture(failure))
+        .compose(this::withUsername);
   }
 
   /** {@code {roomId, memberId}} -> {@code {removed}}: leave or kick. */
   private Future<JsonObject> removeMember(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
     long memberId = Ids.parse(request.getString("memberId"), "user");
-    return pool.withTransaction(connection -> lockRoom(connection, roomId)
+    return shards.ofRoom(roomId).pool().withTransaction(connection -> lockRoom(connection, roomId)
         .compose(locked -> connection.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(roomId, memberId)))
         .compose(removed -> removed.rowCount() == 0
             ? Future.succeededFuture(new JsonObject().put("removed", false))
@@ -295,7 +337,7 @@ final class RoomsStore {
     long roomId = Ids.parse(request.getString("roomId"), "room");
     long memberId = Ids.parse(request.getString("memberId"), "user");
     String role = request.getString("role");
-    return pool.withTransaction(connection -> lockRoom(connection, roomId)
+    return shards.ofRoom(roomId).pool().withTransaction(connection -> lockRoom(connection, roomId)
         .compose(locked -> connection.preparedQuery(SET_ROLE).execute(Tuple.of(role, roomId, memberId)))
         .compose(updated -> {
           if (updated.rowCount() == 0) {
@@ -305,24 +347,26 @@ final class RoomsStore {
               ? connection.preparedQuery(DEMOTE_OWNER).execute(Tuple.of(roomId, memberId))
                   .compose(demoted -> member(connection, roomId, memberId))
               : member(connection, roomId, memberId);
-        }));
+        })).compose(this::withUsername);
   }
 
   /** {@code {userId}} -> {@code {roomIds}}. */
   private Future<JsonObject> userRooms(JsonObject request) {
     long userId = Ids.parse(request.getString("userId"), "user");
-    return pool.preparedQuery(USER_ROOM_IDS).execute(Tuple.of(userId)).map(rows -> {
-      JsonArray roomIds = new JsonArray();
-      rows.forEach(row -> roomIds.add(String.valueOf(row.getLong("room_id"))));
-      return new JsonObject().put("roomIds", roomIds);
-    });
+    return shards.everywhere(shard -> shard.pool().preparedQuery(USER_ROOM_IDS).execute(Tuple.of(userId)))
+        .map(perShard -> {
+          JsonArray roomIds = new JsonArray();
+          perShard.forEach(rows -> rows.forEach(row -> roomIds.add(String.valueOf(row.getLong("room_id")))));
+          return new JsonObject().put("roomIds", roomIds);
+        });
   }
 
   /** {@code {roomId, userId}} -> {@code {member, role?}}. */
   private Future<JsonObject> membership(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
     long userId = Ids.parse(request.getString("userId"), "user");
-    return pool.preparedQuery(MEMBER_ROLE).execute(Tuple.of(roomId, userId)).map(rows -> rows.size() == 0
+    return shards.ofRoom(roomId).pool().preparedQuery(MEMBER_ROLE).execute(Tuple.of(roomId, userId))
+        .map(rows -> rows.size() == 0
         ? new JsonObject().put("member", false)
         : new JsonObject().put("member", true).put("role", rows.iterator().next().getString("role")));
   }
@@ -336,14 +380,18 @@ final class RoomsStore {
     if (roomIds.size() > MAX_LAST_SEQS) {
       throw ParleyException.badRequest("roomIds", "at most " + MAX_LAST_SEQS + " rooms at once");
     }
-    Tuple args = Tuple.tuple();
-    roomIds.forEach(id -> args.addLong(Ids.parse(String.valueOf(id), "room")));
-    return pool.preparedQuery(LAST_SEQS.formatted(SendBatcher.placeholders(roomIds.size(), 1))).execute(args)
-        .map(rows -> {
-          JsonObject lastSeqs = new JsonObject();
-          rows.forEach(row -> lastSeqs.put(String.valueOf(row.getLong("id")), row.getLong("last_seq")));
-          return new JsonObject().put("lastSeqs", lastSeqs);
-        });
+    Set<Long> ids = new LinkedHashSet<>();
+    roomIds.forEach(id -> ids.add(Ids.parse(String.valueOf(id), "room")));
+    JsonObject lastSeqs = new JsonObject();
+    List<Future<?>> reads = new ArrayList<>();
+    shards.byShard(ids).forEach((shard, onShard) -> {
+      Tuple args = Tuple.tuple();
+      onShard.forEach(args::addLong);
+      reads.add(shard.pool().preparedQuery(LAST_SEQS.formatted(SendBatcher.placeholders(onShard.size(), 1)))
+          .execute(args)
+          .onSuccess(rows -> rows.forEach(row -> lastSeqs.put(String.valueOf(row.getLong("id")), row.getLong("last_seq")))));
+    });
+    return Future.all(reads).map(done -> new JsonObject().put("lastSeqs", lastSeqs));
   }
 
   private static Future<?> lockRoom(SqlConnection connection, long roomId) {
@@ -356,21 +404,42 @@ final class RoomsStore {
   }
 
   /** Fails with not_found naming the members field when any id is not a user; -> id -> username. */
-  private static Future<Map<Long, String>> requireUsers(SqlConnection connection, Set<Long> ids, String field) {
+  private Future<Map<Long, String>> requireUsers(Set<Long> ids, String field) {
+    return usernames(ids).map(found -> {
+      if (found.size() != ids.size()) {
+        throw new ParleyException(ErrorCode.NOT_FOUND, "no such user", field);
+      }
+      return found;
+    });
+  }
+
+  /** id -> username of those ids that are users (shard 0). */
+  private Future<Map<Long, String>> usernames(Set<Long> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
     Tuple args = Tuple.tuple();
     ids.forEach(args::addLong);
-    return connection.preparedQuery(EXISTING_USERS.formatted(SendBatcher.placeholders(ids.size(), 1))).execute(args)
+    return users.preparedQuery(USERNAMES.formatted(SendBatcher.placeholders(ids.size(), 1))).execute(args)
         .map(rows -> {
           Map<Long, String> found = new java.util.HashMap<>();
           rows.forEach(row -> found.put(row.getLong("id"), row.getString("username")));
-          if (found.size() != ids.size()) {
-            throw new ParleyException(ErrorCode.NOT_FOUND, "no such user", field);
-          }
           return found;
         });
+  }
+
+  /** Members as read from a room's shard, with their usernames from shard 0. */
+  private Future<List<JsonObject>> withUsernames(List<JsonObject> members) {
+    Set<Long> ids = new LinkedHashSet<>();
+    members.forEach(member -> ids.add(Long.parseLong(member.getString("userId"))));
+    return usernames(ids).map(found -> {
+      members.forEach(member -> member.put("username", found.get(Long.parseLong(member.getString("userId")))));
+      return members;
+    });
+  }
+
+  private Future<JsonObject> withUsername(JsonObject member) {
+    return withUsernames(List.of(member)).map(members -> members.get(0));
   }
 
   private static Future<?> insertMembers(SqlConnection connection, List<Object[]> rows) {
@@ -416,7 +485,6 @@ final class RoomsStore {
   private static JsonObject memberJson(Row row) {
     return new JsonObject()
         .put("userId", String.valueOf(row.getLong("user_id")))
-        .put("username", row.getString("username"))
         .put("role", row.getString("role"))
         .put("joinedAt", row.getLong("joined_at"));
   }

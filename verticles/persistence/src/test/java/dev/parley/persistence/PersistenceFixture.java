@@ -84,7 +84,7 @@ final class PersistenceFixture {
     return request(Addresses.PERSISTENCE_MESSAGES, action, body);
   }
 
-  private <T> Future<T> request(String address, String action, JsonObject body) {
+  <T> Future<T> request(String address, String action, JsonObject body) {
     return vertx.eventBus().<T>request(address, body, new DeliveryOptions().addHeader(Addresses.ACTION, action))
         .map(Message::body);
   }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
@@ -60,6 +61,7 @@ final class SearchIndex implements Closeable {
   static final String SENDER = "senderId";
   static final String TS = "ts";
   static final String TEXT = "text";
+  /** The stream positions the commit covers, one per MySQL shard, comma-separated (shard 0 first). */
   static final String WATERMARK = "parley.watermark";
 
   /** Highlight markers around matched terms; the text between them is HTML-escaped. */
@@ -93,15 +95,15 @@ final class SearchIndex implements Closeable {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final Found found;
-  private final long watermark;
+  private final long[] watermarks;
 
-  private SearchIndex(Path path, Directory directory, IndexWriter writer, Found found, long watermark)
+  private SearchIndex(Path path, Directory directory, IndexWriter writer, Found found, long[] watermarks)
       throws IOException {
     this.path = path;
     this.directory = directory;
     this.writer = writer;
     this.found = found;
-    this.watermark = watermark;
+    this.watermarks = watermarks;
     this.searchers = new SearcherManager(writer, null);
   }
 
@@ -110,7 +112,7 @@ final class SearchIndex implements Closeable {
     Files.createDirectories(path);
     Directory directory = FSDirectory.open(path);
     Found found;
-    long watermark = 0;
+    long[] watermarks = new long[0];
     try {
       if (!DirectoryReader.indexExists(directory)) {
         found = Found.MISSING;
@@ -120,7 +122,7 @@ final class SearchIndex implements Closeable {
         if (stored == null) {
           found = Found.MISSING;
         } else {
-          watermark = Long.parseLong(stored);
+          watermarks = Arrays.stream(stored.split(",")).mapToLong(Long::parseLong).toArray();
           found = Found.READY;
         }
       }
@@ -137,11 +139,11 @@ final class SearchIndex implements Closeable {
     } catch (IOException | RuntimeException unreadable) {
       // The commit point read fine but a segment it names did not: start over.
       found = Found.CORRUPT;
-      watermark = 0;
+      watermarks = new long[0];
       wipe(path);
       writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.CREATE, ramBufferMb));
     }
-    return new SearchIndex(path, directory, writer, found, watermark);
+    return new SearchIndex(path, directory, writer, found, watermarks);
   }
 
   private static IndexWriterConfig config(IndexWriterConfig.OpenMode mode, double ramBufferMb) {
@@ -164,9 +166,12 @@ final class SearchIndex implements Closeable {
     return found;
   }
 
-  /** The stored watermark the index was opened with (0 unless {@link Found#READY}). */
-  long openedWatermark() {
-    return watermark;
+  /**
+   * The stored positions the index was opened with, for {@code shards} shards (zeros unless {@link Found#READY};
+   * a shard added since the commit starts at 0).
+   */
+  long[] openedWatermarks(int shards) {
+    return Arrays.copyOf(watermarks, shards);
   }
 
   Path path() {
@@ -214,9 +219,10 @@ final class SearchIndex implements Closeable {
     return doc;
   }
 
-  /** Makes everything applied so far durable, with the stream position it covers (null: not complete yet). */
-  void commit(Long watermark) throws IOException {
-    Map<String, String> data = watermark == null ? Map.of() : Map.of(WATERMARK, String.valueOf(watermark));
+  /** Makes everything applied so far durable, with the stream positions it covers (null: not complete yet). */
+  void commit(long[] watermarks) throws IOException {
+    Map<String, String> data = watermarks == null ? Map.of() : Map.of(WATERMARK,
+        String.join(",", Arrays.stream(watermarks).mapToObj(String::valueOf).toList()));
     writer.setLiveCommitData(data.entrySet());
     writer.commit();
   }

@@ -26,6 +26,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,7 @@ public final class SearchVerticle extends VerticleBase {
   private EventFollower follower;
   private volatile State state = State.STARTING;
   private final AtomicLong rebuilt = new AtomicLong();
-  private long lastCommitted = -1;
+  private long[] lastCommitted;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** Registered only while the index is complete: an incomplete index takes no queries. */
@@ -97,10 +98,14 @@ public final class SearchVerticle extends VerticleBase {
             : failure))
         .compose(opened -> {
           index = opened;
-          Gauge.builder("parley_search_watermark", this, verticle -> verticle.follower == null ? 0
-                  : verticle.follower.watermark())
-              .description("Stream position up to which this node's index is complete").register(registry);
           follower = new EventFollower(vertx, settings, "search", this::apply);
+          for (int shard = 0; shard < follower.shards(); shard++) {
+            int position = shard;
+            Gauge.builder("parley_search_watermark", follower, following -> following.watermarks()[position])
+                .tag("shard", String.valueOf(shard))
+                .description("Stream position (per MySQL shard) up to which this node's index is complete")
+                .register(registry);
+          }
           List<Future<?>> ready = new ArrayList<>();
           ready.add(HealthChecks.register(vertx, "search-index", this::indexCheck).onSuccess(consumers::add));
           if (KafkaSupport.enabled(settings)) {
@@ -116,10 +121,11 @@ public final class SearchVerticle extends VerticleBase {
           timers.add(vertx.setPeriodic(options.refreshMs(), tick -> refresh()));
           timers.add(vertx.setPeriodic(options.commitIntervalMs(), tick -> commit()));
           LOG.info("search verticle started, index at {} ({})", options.indexPath().toAbsolutePath(),
-              index.found() == SearchIndex.Found.READY ? "complete up to event " + index.openedWatermark()
+              index.found() == SearchIndex.Found.READY
+                  ? "complete up to events " + Arrays.toString(index.openedWatermarks(follower.shards()))
                   : index.found() == SearchIndex.Found.CORRUPT ? "corrupt: rebuilding" : "missing: building");
           if (index.found() == SearchIndex.Found.READY) {
-            resume(index.openedWatermark());
+            resume(index.openedWatermarks(follower.shards()));
           } else {
             rebuild(false);
           }
@@ -142,7 +148,7 @@ public final class SearchVerticle extends VerticleBase {
       return Future.join(closing);
     }).eventually(() -> index == null ? Future.succeededFuture() : writes.executeBlocking(() -> {
       if (state == State.FOLLOWING) {
-        index.commit(follower.watermark());
+        index.commit(follower.watermarks());
       }
       index.close();
       return null;
@@ -161,35 +167,37 @@ public final class SearchVerticle extends VerticleBase {
   // --- following the stream -----------------------------------------------------------------------------------
 
   /**
-   * Follows the stream from the stored position, unless the outbox no longer holds the events after it (pruned
-   * after events.retentionHours): then only a rebuild can make the index complete.
+   * Follows the stream from the stored positions, unless a shard's outbox no longer holds the events after its
+   * position (pruned after events.retentionHours): then only a rebuild can make the index complete.
    */
-  private void resume(long watermark) {
-    head().onComplete(head -> {
+  private void resume(long[] watermarks) {
+    heads().onComplete(heads -> {
       if (stopped) {
         return;
       }
-      if (head.failed()) {
-        LOG.warn("search: persistence does not answer yet ({}); retrying", head.cause().toString());
-        vertx.setTimer(1000, id -> resume(watermark));
+      if (heads.failed()) {
+        LOG.warn("search: persistence does not answer yet ({}); retrying", heads.cause().toString());
+        vertx.setTimer(1000, id -> resume(watermarks));
         return;
       }
-      long pruned = head.result().getLong("prunedUpTo", 0L);
-      if (watermark < pruned) {
-        LOG.warn("search: the index stopped at event {} but the outbox was pruned up to {}; rebuilding",
-            watermark, pruned);
-        rebuild(true);
-        return;
+      for (int shard = 0; shard < watermarks.length; shard++) {
+        long pruned = heads.result().get(shard).getLong("prunedUpTo", 0L);
+        if (watermarks[shard] < pruned) {
+          LOG.warn("search: the index stopped at event {} of shard {} but its outbox was pruned up to {}; rebuilding",
+              watermarks[shard], shard, pruned);
+          rebuild(true);
+          return;
+        }
       }
-      follow(watermark);
+      follow(watermarks);
     });
   }
 
-  private void follow(long watermark) {
+  private void follow(long[] watermarks) {
     state = State.FOLLOWING;
     serve();
-    lastCommitted = watermark;
-    follower.start(watermark).onFailure(failure -> LOG.error("search: cannot follow the stream", failure));
+    lastCommitted = watermarks;
+    follower.start(watermarks).onFailure(failure -> LOG.error("search: cannot follow the stream", failure));
   }
 
   private Future<?> apply(List<MessageEvent> events) {
@@ -203,12 +211,12 @@ public final class SearchVerticle extends VerticleBase {
     if (state != State.FOLLOWING || stopped) {
       return;
     }
-    long watermark = follower.watermark();
+    long[] watermarks = follower.watermarks();
     writes.executeBlocking(() -> {
-      if (index.hasUncommittedChanges() || watermark != lastCommitted) {
-        index.commit(watermark);
+      if (index.hasUncommittedChanges() || !Arrays.equals(watermarks, lastCommitted)) {
+        index.commit(watermarks);
       }
-      return watermark;
+      return watermarks;
     }).onSuccess(committed -> lastCommitted = committed)
         .onFailure(failure -> LOG.error("search: committing the index failed", failure));
   }
@@ -225,8 +233,8 @@ public final class SearchVerticle extends VerticleBase {
   // --- rebuilding ---------------------------------------------------------------------------------------------
 
   /**
-   * Builds the index from every stored message, then follows the stream from a little below the newest event
-   * id read before the scan began (events of transactions still running then have ids above that).
+   * Builds the index from every stored message, then follows each shard's stream from a little below the newest
+   * event id read before the scan began (events of transactions still running then have ids above that).
    */
   private void rebuild(boolean clear) {
     state = State.REBUILDING;
@@ -236,18 +244,24 @@ public final class SearchVerticle extends VerticleBase {
       index.clear();
       return null;
     });
-    cleared.compose(done -> head()).onComplete(head -> {
+    cleared.compose(done -> heads()).onComplete(heads -> {
       if (stopped) {
         return;
       }
-      if (head.failed()) {
-        LOG.warn("search: cannot rebuild yet, persistence does not answer ({}); retrying", head.cause().toString());
+      if (heads.failed()) {
+        LOG.warn("search: cannot rebuild yet, persistence does not answer ({}); retrying", heads.cause().toString());
         vertx.setTimer(1000, id -> rebuild(false));
         return;
       }
-      long from = Math.max(0, head.result().getLong("maxId", 0L) - options.rebuildEventSlack());
+      long[] from = heads.result().stream()
+          .mapToLong(head -> Math.max(0, head.getLong("maxId", 0L) - options.rebuildEventSlack())).toArray();
       long started = System.nanoTime();
-      scan(0, 0).compose(done -> writes.executeBlocking(() -> {
+      Future<Void> scanned = Future.succeededFuture();
+      for (int shard = 0; shard < from.length; shard++) {
+        int scanning = shard;
+        scanned = scanned.compose(previous -> scan(scanning, 0, 0));
+      }
+      scanned.compose(done -> writes.executeBlocking(() -> {
         index.commit(from);
         return null;
       })).onComplete(done -> {
@@ -259,19 +273,19 @@ public final class SearchVerticle extends VerticleBase {
           vertx.setTimer(1000, id -> rebuild(true));
           return;
         }
-        LOG.info("search: index rebuilt from MySQL: {} messages in {} ms; following the stream from event {}",
-            rebuilt.get(), (System.nanoTime() - started) / 1_000_000, from);
+        LOG.info("search: index rebuilt from MySQL: {} messages in {} ms; following the stream from events {}",
+            rebuilt.get(), (System.nanoTime() - started) / 1_000_000, Arrays.toString(from));
         follow(from);
       });
     });
   }
 
-  /** Reads and indexes pages of stored messages; a failing page is retried until persistence answers. */
-  private Future<Void> scan(long afterRoom, long afterSeq) {
+  /** Reads and indexes pages of one shard's messages; a failing page is retried until persistence answers. */
+  private Future<Void> scan(int shard, long afterRoom, long afterSeq) {
     if (stopped) {
       return Future.succeededFuture();
     }
-    JsonObject page = new JsonObject().put("afterRoom", afterRoom).put("afterSeq", afterSeq)
+    JsonObject page = new JsonObject().put("shard", shard).put("afterRoom", afterRoom).put("afterSeq", afterSeq)
         .put("limit", options.rebuildPageSize());
     return persistence(StreamActions.SCAN, page)
         .recover(failure -> {
@@ -295,13 +309,18 @@ public final class SearchVerticle extends VerticleBase {
             rebuilt.addAndGet(messages.size());
             JsonObject last = messages.getJsonObject(messages.size() - 1);
             return messages.size() < options.rebuildPageSize() ? Future.succeededFuture()
-                : scan(Long.parseLong(last.getString("roomId")), last.getLong("seq"));
+                : scan(shard, Long.parseLong(last.getString("roomId")), last.getLong("seq"));
           });
         });
   }
 
-  private Future<JsonObject> head() {
-    return persistence(StreamActions.HEAD, new JsonObject());
+  /** Each shard's outbox head, in shard order. */
+  private Future<List<JsonObject>> heads() {
+    List<Future<JsonObject>> heads = new ArrayList<>();
+    for (int shard = 0; shard < follower.shards(); shard++) {
+      heads.add(persistence(StreamActions.HEAD, new JsonObject().put("shard", shard)));
+    }
+    return Future.all(heads).map(all -> heads.stream().map(Future::result).toList());
   }
 
   private Future<JsonObject> persistence(String action, JsonObject body) {

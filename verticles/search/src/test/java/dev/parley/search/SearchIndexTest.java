@@ -42,7 +42,7 @@ class SearchIndexTest {
   }
 
   private MessageEvent message(String room, long seq, String text, long ts) {
-    return new MessageEvent(nextEventId++, MessageEvent.CREATED, ts, room, "group", seq, "7", text, ts, null, false);
+    return new MessageEvent(nextEventId++, 0, MessageEvent.CREATED, ts, room, "group", seq, "7", text, ts, null, false);
   }
 
   private void index(MessageEvent... events) throws IOException {
@@ -143,13 +143,13 @@ class SearchIndexTest {
     index(created, created, message("1", 2, "keep me"));
     assertThat(find("draft", "1")).containsExactly("1-1");
 
-    MessageEvent edited = new MessageEvent(nextEventId++, MessageEvent.EDITED, NOW, "1", "group", 1, "7",
+    MessageEvent edited = new MessageEvent(nextEventId++, 0, MessageEvent.EDITED, NOW, "1", "group", 1, "7",
         "final version", NOW, NOW + 5, false);
     index(edited, edited);
     assertThat(find("draft", "1")).isEmpty();
     assertThat(find("final", "1")).containsExactly("1-1");
 
-    MessageEvent deleted = new MessageEvent(nextEventId++, MessageEvent.DELETED, NOW, "1", "group", 1, "7", null, NOW,
+    MessageEvent deleted = new MessageEvent(nextEventId++, 0, MessageEvent.DELETED, NOW, "1", "group", 1, "7", null, NOW,
         NOW + 5, true);
     index(deleted, created, deleted);
     assertThat(find("final", "1")).isEmpty();
@@ -167,12 +167,13 @@ class SearchIndexTest {
     assertThat(index.documents()).isZero();
 
     index(message("1", 1, "persisted"), message("1", 2, "not committed yet"));
-    index.commit(42L);
+    index.commit(new long[] {42L, 9L});
     index(message("1", 3, "lost with the process"));
     index.close();
 
     assertThat(open().found()).isEqualTo(SearchIndex.Found.READY);
-    assertThat(index.openedWatermark()).isEqualTo(42L);
+    assertThat(index.openedWatermarks(2)).containsExactly(42L, 9L);
+    assertThat(index.openedWatermarks(3)).containsExactly(42L, 9L, 0L);
     index.refreshBlocking();
     assertThat(find("persisted", "1")).containsExactly("1-1");
     assertThat(find("process", "1")).isEmpty();
@@ -182,7 +183,7 @@ class SearchIndexTest {
   void aCorruptIndexIsWipedAndStartsEmpty() throws IOException {
     open();
     index(message("1", 1, "soon unreadable"));
-    index.commit(7L);
+    index.commit(new long[] {7L});
     index.close();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments_")).toList()) {
@@ -191,7 +192,7 @@ class SearchIndexTest {
     }
 
     assertThat(open().found()).isEqualTo(SearchIndex.Found.CORRUPT);
-    assertThat(index.openedWatermark()).isZero();
+    assertThat(index.openedWatermarks(1)).containsExactly(0L);
     assertThat(index.documents()).isZero();
     index(message("1", 2, "usable again"));
     assertThat(find("usable", "1")).containsExactly("1-2");

@@ -51,6 +51,10 @@ import org.slf4j.LoggerFactory;
  * snapshots before the live events that follow them) converges on the current state. Sinks must be idempotent:
  * an event can arrive twice (live and from MySQL, or after a restart from the stored watermark).
  *
+ * <p>With several MySQL shards ({@link StreamSettings#shards()}) each shard's outbox has ids of its own: the
+ * live stream is opened once and its events go to one {@link ShardCursor} per shard, which does all of the above
+ * for its shard with its own watermark. Positions are therefore one per shard.
+ *
  * <p>Everything runs on the owning verticle's event loop. The sink is called one batch at a time.
  */
 public final class EventFollower {
@@ -72,21 +76,13 @@ public final class EventFollower {
   private final Sink sink;
   private final DeliveryOptions toPersistence;
 
-  private EventWatermark watermark;
-  /** Live events are held back while events read from MySQL are applied (catch-up, gap re-checks). */
-  private boolean paused;
-  private final ArrayDeque<List<MessageEvent>> buffer = new ArrayDeque<>();
-  private int buffered;
-  private boolean overflowed;
+  private final List<ShardCursor> shards = new ArrayList<>();
   private Future<Void> applying = Future.succeededFuture();
   private int pendingApplies;
-  private boolean checkingGaps;
-  private long observedHead = -1;
   private long timer = -1;
   private boolean stopped;
   private MessageConsumer<MessageEvents> busConsumer;
   private KafkaConsumer<String, String> kafka;
-  private Promise<Void> caughtUp = Promise.promise();
   private long applied;
   private long dropped;
   private final Counter fromLive;
@@ -111,46 +107,49 @@ public final class EventFollower {
         .register(registry);
   }
 
+  /** How many shards, and so positions, this follower tracks. */
+  public int shards() {
+    return options.shards();
+  }
+
   /**
-   * Opens the live stream and starts catching up from {@code position} (every event up to it was handled
-   * before). Completes once the live stream is subscribed; the catch-up goes on in the background (see
-   * {@link #caughtUp()}), retrying while persistence is away.
+   * Opens the live stream and starts catching up each shard from its position in {@code positions} (every event
+   * of shard k up to {@code positions[k]} was handled before; {@link #shards()} entries). Completes once the live
+   * stream is subscribed; the catch-up goes on in the background (see {@link #caughtUp()}), retrying while
+   * persistence is away.
    */
-  public Future<Void> start(long position) {
-    watermark = new EventWatermark(position, options.gapTimeoutMs());
-    paused = true;
+  public Future<Void> start(long[] positions) {
+    if (positions.length != options.shards()) {
+      throw new IllegalArgumentException(options.shards() + " positions expected, not " + positions.length);
+    }
+    for (int shard = 0; shard < positions.length; shard++) {
+      shards.add(new ShardCursor(shard, positions[shard]));
+    }
     return openLive().onSuccess(open -> {
       timer = vertx.setPeriodic(Math.max(100, Math.min(options.gapRecheckMs(), options.tailCheckMs()) / 2),
-          id -> tick());
-      catchUp(position);
+          id -> shards.forEach(ShardCursor::tick));
+      shards.forEach(cursor -> cursor.catchUp(cursor.start));
     });
   }
 
-  /** Completes when the first catch-up from MySQL has finished. */
+  /** Completes when the first catch-up from MySQL has finished on every shard. */
   public Future<Void> caughtUp() {
-    return caughtUp.future();
+    return Future.all(shards.stream().map(cursor -> cursor.caughtUp.future()).toList()).mapEmpty();
   }
 
-  /** True until the first catch-up from MySQL has finished. */
+  /** True until the first catch-up from MySQL has finished on every shard. */
   public boolean catchingUp() {
-    return !caughtUp.future().isComplete();
+    return shards.isEmpty() || shards.stream().anyMatch(cursor -> !cursor.caughtUp.future().isComplete());
   }
 
-  /** Every event up to this id has been applied (or given up as a gap): the position to store. */
-  public long watermark() {
-    return watermark == null ? 0 : watermark.low();
-  }
-
-  /** Counters for logs and health: position, highest handled id, open gaps, applied and dropped events. */
-  public JsonObject stats() {
-    return new JsonObject()
-        .put("watermark", watermark())
-        .put("high", watermark == null ? 0 : watermark.high())
-        .put("openGaps", watermark == null ? 0 : watermark.runs())
-        .put("givenUp", watermark == null ? 0 : watermark.givenUp())
-        .put("catchingUp", catchingUp())
-        .put("applied", applied)
-        .put("dropped", dropped);
+  /**
+   * Per shard, every event up to this id has been applied (or given up as a gap): the positions to store.
+   * Zeros before {@link #start}.
+   */
+  public long[] watermarks() {
+    long[] positions = new long[options.shards()];
+    shards.forEach(cursor -> positions[cursor.shard] = cursor.watermark.low());
+    return positions;
   }
 
   public Future<Void> stop() {
@@ -234,201 +233,244 @@ public final class EventFollower {
     }
   }
 
+  /** Live events to the cursor of their shard; events of a shard this node does not know are not ours to track. */
   private void onLive(List<MessageEvent> events) {
     if (stopped) {
       return;
     }
-    if (paused) {
-      if (overflowed) {
-        return;
-      }
-      if (buffered + events.size() > options.maxBuffered()) {
-        // Too far behind to keep everything: drop it and read it from MySQL in another catch-up round.
-        overflowed = true;
-        dropped += buffered + events.size();
-        buffer.clear();
-        buffered = 0;
-        return;
-      }
-      buffer.add(events);
-      buffered += events.size();
+    if (shards.size() == 1) {
+      shards.get(0).onLive(events);
       return;
     }
-    if (pendingApplies >= options.maxPendingApplies()) {
-      // The sink is slower than the stream: these come back through the gap re-check or the tail check.
-      dropped += events.size();
-      return;
+    java.util.Map<Integer, List<MessageEvent>> byShard = new java.util.TreeMap<>();
+    for (MessageEvent event : events) {
+      byShard.computeIfAbsent(event.shard(), shard -> new ArrayList<>()).add(event);
     }
-    enqueue(events, true);
+    byShard.forEach((shard, ofShard) -> {
+      if (shard >= 0 && shard < shards.size()) {
+        shards.get(shard).onLive(ofShard);
+      } else {
+        LOG.warn("{}: {} events of shard {}, but mysql.shards lists {}", name, ofShard.size(), shard, shards.size());
+      }
+    });
   }
 
-  // --- applying -----------------------------------------------------------------------------------------------
+  /** One shard's outbox as this follower reads it: position, catch-up, gap re-checks and tail checks. */
+  private final class ShardCursor {
 
-  /** Queues events for the sink, skipping those handled already; completes when they are applied. */
-  private Future<Void> enqueue(List<MessageEvent> events, boolean live) {
-    pendingApplies++;
-    Future<Void> done = applying.compose(previous -> {
-      List<MessageEvent> fresh = new ArrayList<>(events.size());
-      for (MessageEvent event : events) {
-        if (!watermark.contains(event.id())) {
-          fresh.add(event);
+    private final int shard;
+    private final long start;
+    private final EventWatermark watermark;
+    /** Live events are held back while events read from MySQL are applied (catch-up, gap re-checks). */
+    private boolean paused = true;
+    private final ArrayDeque<List<MessageEvent>> buffer = new ArrayDeque<>();
+    private int buffered;
+    private boolean overflowed;
+    private boolean checkingGaps;
+    private long observedHead = -1;
+    private final Promise<Void> caughtUp = Promise.promise();
+
+    ShardCursor(int shard, long start) {
+      this.shard = shard;
+      this.start = start;
+      this.watermark = new EventWatermark(start, options.gapTimeoutMs());
+    }
+
+    private void onLive(List<MessageEvent> events) {
+      if (paused) {
+        if (overflowed) {
+          return;
         }
+        if (buffered + events.size() > options.maxBuffered()) {
+          // Too far behind to keep everything: drop it and read it from MySQL in another catch-up round.
+          overflowed = true;
+          dropped += buffered + events.size();
+          buffer.clear();
+          buffered = 0;
+          return;
+        }
+        buffer.add(events);
+        buffered += events.size();
+        return;
       }
-      if (fresh.isEmpty()) {
-        return Future.<Void>succeededFuture();
+      if (pendingApplies >= options.maxPendingApplies()) {
+        // The sink is slower than the stream: these come back through the gap re-check or the tail check.
+        dropped += events.size();
+        return;
       }
-      return sink.apply(fresh).map(result -> {
-        long now = System.currentTimeMillis();
-        fresh.forEach(event -> watermark.handled(event.id(), event.at(), now));
-        applied += fresh.size();
-        (live ? fromLive : fromMySql).increment(fresh.size());
-        return (Void) null;
+      enqueue(events, true);
+    }
+
+    // --- applying -----------------------------------------------------------------------------------------------
+
+    /** Queues events for the sink (one batch at a time, all shards), skipping those handled already. */
+    private Future<Void> enqueue(List<MessageEvent> events, boolean live) {
+      pendingApplies++;
+      Future<Void> done = applying.compose(previous -> {
+        List<MessageEvent> fresh = new ArrayList<>(events.size());
+        for (MessageEvent event : events) {
+          if (!watermark.contains(event.id())) {
+            fresh.add(event);
+          }
+        }
+        if (fresh.isEmpty()) {
+          return Future.<Void>succeededFuture();
+        }
+        return sink.apply(fresh).map(result -> {
+          long now = System.currentTimeMillis();
+          fresh.forEach(event -> watermark.handled(event.id(), event.at(), now));
+          applied += fresh.size();
+          (live ? fromLive : fromMySql).increment(fresh.size());
+          return (Void) null;
+        });
       });
-    });
-    applying = done.otherwise(failure -> {
-      LOG.warn("{}: applying {} events failed ({}); they will be read again", name, events.size(),
-          failure.toString());
-      return null;
-    }).onComplete(finished -> pendingApplies--);
-    return done;
-  }
+      applying = done.otherwise(failure -> {
+        LOG.warn("{}: applying {} events of shard {} failed ({}); they will be read again", name, events.size(), shard,
+            failure.toString());
+        return null;
+      }).onComplete(finished -> pendingApplies--);
+      return done;
+    }
 
-  // --- catch-up -----------------------------------------------------------------------------------------------
+    // --- catch-up -----------------------------------------------------------------------------------------------
 
-  /** Reads pages from MySQL after {@code after} until a short page, then applies what the live stream held. */
-  private void catchUp(long after) {
-    paused = true;
-    readPages(after).onComplete(result -> {
+    /** Reads pages from MySQL after {@code after} until a short page, then applies what the live stream held. */
+    private void catchUp(long after) {
+      paused = true;
+      readPages(after).onComplete(result -> {
+        if (stopped) {
+          return;
+        }
+        if (result.failed()) {
+          LOG.warn("{}: catching up shard {} from event {} failed ({}); retrying", name, shard, after,
+              result.cause().toString());
+          vertx.setTimer(options.retryMs(), id -> catchUp(after));
+          return;
+        }
+        resume(result.result());
+      });
+    }
+
+    /**
+     * Ends a pause: if live events had to be dropped meanwhile, catches up again from {@code reached} (the ids
+     * dropped below it are gaps and get re-checked); else applies the held live events, in arrival order.
+     */
+    private void resume(long reached) {
+      if (overflowed) {
+        overflowed = false;
+        LOG.info("{}: live events overflowed the buffer while reading MySQL; catching up shard {} from {}", name,
+            shard, reached);
+        catchUp(reached);
+        return;
+      }
+      List<List<MessageEvent>> waiting = new ArrayList<>(buffer);
+      buffer.clear();
+      buffered = 0;
+      paused = false;
+      Future<Void> drained = Future.succeededFuture();
+      for (List<MessageEvent> events : waiting) {
+        drained = enqueue(events, true);
+      }
+      if (!caughtUp.future().isComplete()) {
+        drained.onComplete(done -> {
+          LOG.info("{}: caught up shard {} to event {} ({} applied)", name, shard, watermark.high(), applied);
+          caughtUp.tryComplete();
+        });
+      }
+    }
+
+    /** Catch-up pages; the future holds the last id read. */
+    private Future<Long> readPages(long after) {
       if (stopped) {
-        return;
-      }
-      if (result.failed()) {
-        LOG.warn("{}: catching up from event {} failed ({}); retrying", name, after, result.cause().toString());
-        vertx.setTimer(options.retryMs(), id -> catchUp(after));
-        return;
-      }
-      resume(result.result());
-    });
-  }
-
-  /**
-   * Ends a pause: if live events had to be dropped meanwhile, catches up again from {@code reached} (the ids
-   * dropped below it are gaps and get re-checked); else applies the held live events, in arrival order.
-   */
-  private void resume(long reached) {
-    if (overflowed) {
-      overflowed = false;
-      LOG.info("{}: live events overflowed the buffer while reading MySQL; catching up from {}", name, reached);
-      catchUp(reached);
-      return;
-    }
-    List<List<MessageEvent>> waiting = new ArrayList<>(buffer);
-    buffer.clear();
-    buffered = 0;
-    paused = false;
-    Future<Void> drained = Future.succeededFuture();
-    for (List<MessageEvent> events : waiting) {
-      drained = enqueue(events, true);
-    }
-    if (!caughtUp.future().isComplete()) {
-      drained.onComplete(done -> {
-        LOG.info("{}: caught up to event {} ({} applied)", name, watermark.high(), applied);
-        caughtUp.tryComplete();
-      });
-    }
-  }
-
-  /** Catch-up pages; the future holds the last id read. */
-  private Future<Long> readPages(long after) {
-    if (stopped) {
-      return Future.succeededFuture(after);
-    }
-    return read(new JsonObject().put("after", after).put("limit", options.pageSize())).compose(events -> {
-      if (events.isEmpty()) {
         return Future.succeededFuture(after);
       }
-      long last = events.get(events.size() - 1).id();
-      return enqueue(events, false).compose(done -> events.size() < options.pageSize()
-          ? Future.succeededFuture(last) : readPages(last));
-    });
-  }
-
-  private Future<List<MessageEvent>> read(JsonObject request) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, request,
-            new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.READ))
-        .map(Message::body)
-        .map(body -> MessageEvents.list(body.getJsonArray("events")));
-  }
-
-  // --- safety nets --------------------------------------------------------------------------------------------
-
-  private void tick() {
-    if (stopped || paused) {
-      return;
+      return read(new JsonObject().put("after", after).put("limit", options.pageSize())).compose(events -> {
+        if (events.isEmpty()) {
+          return Future.succeededFuture(after);
+        }
+        long last = events.get(events.size() - 1).id();
+        return enqueue(events, false).compose(done -> events.size() < options.pageSize()
+            ? Future.succeededFuture(last) : readPages(last));
+      });
     }
-    long now = System.currentTimeMillis();
-    watermark.advance(now);
-    recheckGaps(now);
-    checkTail(now);
-  }
 
-  private long lastGapCheck;
-
-  /** Looks up ids missing for longer than gapRecheckMs: a lost live event, or a late commit. */
-  private void recheckGaps(long now) {
-    if (checkingGaps || now - lastGapCheck < options.gapRecheckMs()) {
-      return;
+    private Future<List<MessageEvent>> read(JsonObject request) {
+      return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, request.put("shard", shard),
+              new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.READ))
+          .map(Message::body)
+          .map(body -> MessageEvents.list(body.getJsonArray("events")));
     }
-    List<EventWatermark.Gap> gaps = watermark.gaps(now, MAX_GAPS_PER_CHECK).stream()
-        .filter(gap -> gap.ageMs() >= options.gapRecheckMs()).toList();
-    if (gaps.isEmpty()) {
-      return;
-    }
-    lastGapCheck = now;
-    checkingGaps = true;
-    JsonArray ranges = new JsonArray();
-    gaps.forEach(gap -> ranges.add(new JsonArray().add(gap.from()).add(gap.to())));
-    // Held back like a catch-up: live snapshots read after these must not be applied before them.
-    paused = true;
-    long reached = watermark.high();
-    read(new JsonObject().put("ranges", ranges).put("limit", options.pageSize()))
-        .compose(events -> events.isEmpty() ? Future.succeededFuture() : enqueue(events, false))
-        .onComplete(done -> {
-          checkingGaps = false;
-          if (done.failed()) {
-            LOG.debug("{}: gap re-check failed: {}", name, done.cause().toString());
-          }
-          if (!stopped) {
-            resume(reached);
-          }
-        });
-  }
 
-  private long lastTailCheck;
+    // --- safety nets --------------------------------------------------------------------------------------------
 
-  /** Catches up if the newest id MySQL had one check ago is still not handled: the live stream lost it. */
-  private void checkTail(long now) {
-    if (now - lastTailCheck < options.tailCheckMs()) {
-      return;
+    private void tick() {
+      if (stopped || paused) {
+        return;
+      }
+      long now = System.currentTimeMillis();
+      watermark.advance(now);
+      recheckGaps(now);
+      checkTail(now);
     }
-    lastTailCheck = now;
-    vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, new JsonObject(),
-            new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.HEAD))
-        .map(reply -> reply.body().getLong("maxId", 0L))
-        .onSuccess(head -> {
-          if (stopped || paused) {
-            return;
-          }
-          long high = watermark.high();
-          if (observedHead > high) {
-            LOG.info("{}: live stream behind MySQL (handled up to {}, MySQL had {}); catching up", name, high,
-                observedHead);
-            observedHead = -1;
-            catchUp(high);
-          } else {
-            observedHead = head;
-          }
-        })
-        .onFailure(failure -> LOG.debug("{}: head check failed: {}", name, failure.toString()));
+
+    private long lastGapCheck;
+
+    /** Looks up ids missing for longer than gapRecheckMs: a lost live event, or a late commit. */
+    private void recheckGaps(long now) {
+      if (checkingGaps || now - lastGapCheck < options.gapRecheckMs()) {
+        return;
+      }
+      List<EventWatermark.Gap> gaps = watermark.gaps(now, MAX_GAPS_PER_CHECK).stream()
+          .filter(gap -> gap.ageMs() >= options.gapRecheckMs()).toList();
+      if (gaps.isEmpty()) {
+        return;
+      }
+      lastGapCheck = now;
+      checkingGaps = true;
+      JsonArray ranges = new JsonArray();
+      gaps.forEach(gap -> ranges.add(new JsonArray().add(gap.from()).add(gap.to())));
+      // Held back like a catch-up: live snapshots read after these must not be applied before them.
+      paused = true;
+      long reached = watermark.high();
+      read(new JsonObject().put("ranges", ranges).put("limit", options.pageSize()))
+          .compose(events -> events.isEmpty() ? Future.succeededFuture() : enqueue(events, false))
+          .onComplete(done -> {
+            checkingGaps = false;
+            if (done.failed()) {
+              LOG.debug("{}: gap re-check failed: {}", name, done.cause().toString());
+            }
+            if (!stopped) {
+              resume(reached);
+            }
+          });
+    }
+
+    private long lastTailCheck;
+
+    /** Catches up if the newest id MySQL had one check ago is still not handled: the live stream lost it. */
+    private void checkTail(long now) {
+      if (now - lastTailCheck < options.tailCheckMs()) {
+        return;
+      }
+      lastTailCheck = now;
+      vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, new JsonObject().put("shard", shard),
+              new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.HEAD))
+          .map(reply -> reply.body().getLong("maxId", 0L))
+          .onSuccess(head -> {
+            if (stopped || paused) {
+              return;
+            }
+            long high = watermark.high();
+            if (observedHead > high) {
+              LOG.info("{}: live stream behind MySQL on shard {} (handled up to {}, MySQL had {}); catching up", name,
+                  shard, high, observedHead);
+              observedHead = -1;
+              catchUp(high);
+            } else {
+              observedHead = head;
+            }
+          })
+          .onFailure(failure -> LOG.debug("{}: head check failed: {}", name, failure.toString()));
+    }
   }
 }

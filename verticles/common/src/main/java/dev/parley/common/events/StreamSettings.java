@@ -17,9 +17,11 @@ import dev.parley.common.Settings;
  *     again in MySQL)
  * @param requestTimeoutMs event-bus request timeout towards persistence
  * @param retryMs pause before retrying after a failure (persistence or Kafka away)
+ * @param shards how many MySQL shards there are ({@code mysql.shards}, one when not listed): each has an outbox
+ *     of its own, with its own event ids, so readers keep one position per shard
  */
 public record StreamSettings(int pageSize, long pollMs, long gapRecheckMs, long gapTimeoutMs, long tailCheckMs,
-    int maxBuffered, int maxPendingApplies, long requestTimeoutMs, long retryMs) {
+    int maxBuffered, int maxPendingApplies, long requestTimeoutMs, long retryMs, int shards) {
 
   public static StreamSettings from(Settings settings) {
     return new StreamSettings(
@@ -31,6 +33,7 @@ public record StreamSettings(int pageSize, long pollMs, long gapRecheckMs, long 
         settings.integer("events.maxBuffered", 20_000),
         settings.integer("events.maxPendingApplies", 64),
         settings.integer("events.requestTimeoutMs", 10_000),
-        settings.integer("events.retryMs", 1000));
+        settings.integer("events.retryMs", 1000),
+        Math.max(1, settings.sections("mysql.shards").size()));
   }
 }

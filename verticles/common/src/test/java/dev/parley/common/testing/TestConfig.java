@@ -80,6 +80,18 @@ public final class TestConfig {
     }
   }
 
+  /**
+   * {@code PARLEY_MYSQL_SHARDS} for {@code count} shards on the test server: shard 0 is the run's database, shard k
+   * a database of its own ({@code <database>_s<k>}).
+   */
+  public static String shardsVariable(String database, int count) {
+    io.vertx.core.json.JsonArray shards = new io.vertx.core.json.JsonArray().add(new JsonObject());
+    for (int shard = 1; shard < count; shard++) {
+      shards.add(new JsonObject().put("database", database + "_s" + shard));
+    }
+    return shards.encode();
+  }
+
   public static String databaseName() {
     return "parley_test_" + RUN_ID;
   }

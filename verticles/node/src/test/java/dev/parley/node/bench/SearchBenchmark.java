@@ -151,7 +151,7 @@ public final class SearchBenchmark {
         int room = random.nextInt(roomIds.size());
         long seq = ++nextSeq[room];
         long ts = now - (long) (random.nextDouble() * 90 * 86_400_000L);
-        events.add(new MessageEvent(id, MessageEvent.CREATED, now, roomIds.get(room), "group", seq,
+        events.add(new MessageEvent(id, 0, MessageEvent.CREATED, now, roomIds.get(room), "group", seq,
             "1", text(random), ts, null, false));
       }
       vertx.eventBus().publish(Addresses.MESSAGE_EVENTS, new MessageEvents(events));
