@@ -128,6 +128,23 @@ class ShardedClusterTest {
         .findFirst().orElseThrow();
   }
 
+  @Test
+  void aReaderWithAnotherShardListStaysNotReadyAndSaysWhy() {
+    Map<String, String> env = NodeProcess.environment(SHARED);
+    env.put("PARLEY_MYSQL_SHARDS", "[]");
+    env.put("PARLEY_CLUSTER_PORT", String.valueOf(TestConfig.freePort()));
+    env.put("PARLEY_CLUSTER_MEMBERS", searchEnv.get("PARLEY_CLUSTER_MEMBERS") + ",127.0.0.1:" + env.get("PARLEY_CLUSTER_PORT"));
+    NodeProcess stray = NodeProcess.start("stray-search", SEARCH, env);
+    try {
+      String report = api.await(() -> Await.result(api.web.get(stray.port("PARLEY_MANAGEMENT_PORT"), "127.0.0.1", "/ready")
+              .send().map(response -> response.statusCode() + " " + response.bodyAsString()).otherwise("down")),
+          body -> body.contains("every node must list the same shards"), Duration.ofSeconds(60));
+      assertThat(report).startsWith("503");
+    } finally {
+      stray.kill();
+    }
+  }
+
   private static JsonObject ok(HttpResponse<Buffer> response) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();

@@ -56,7 +56,9 @@ public final class NotifierVerticle extends VerticleBase {
   private KafkaAdminClient kafkaAdmin;
   private MessageConsumer<JsonObject> kafkaCheck;
   private MessageConsumer<JsonObject> streamCheck;
-  private boolean following;
+  private volatile boolean following;
+  /** Why the notifier cannot start following yet (persistence away, shard lists that differ). */
+  private volatile String blockedBy;
   private Counter delivered;
 
   @Override
@@ -78,7 +80,8 @@ public final class NotifierVerticle extends VerticleBase {
           .mapEmpty();
     }
     Future<?> checks = kafka.compose(ready -> HealthChecks.register(vertx, "notifier", () -> following
-        ? Future.succeededFuture() : Future.failedFuture("waiting for persistence to read the stream position"))
+        ? Future.succeededFuture() : Future.failedFuture(blockedBy == null
+            ? "waiting for persistence to read the stream position" : "cannot follow the stream: " + blockedBy))
         .onSuccess(check -> streamCheck = check));
     return checks.onSuccess(ready -> {
       begin();
@@ -101,37 +104,52 @@ public final class NotifierVerticle extends VerticleBase {
   }
 
   /**
-   * Starts following from the stored positions, or, the first time on a shard, from the current end of its
-   * stream (stored at once, so events sent while this first notifier is down later are not skipped).
+   * Starts following from the stored positions. The very first start (no shard has a position yet) begins at
+   * the current end of every shard's stream: no notifications for history. A shard added later begins at the
+   * start of its outbox (what retention kept), so nothing sent in its rooms is skipped. New positions are
+   * stored at once, so events sent while this notifier is down later are not skipped either.
    */
   private void begin() {
-    List<Future<Long>> positions = new ArrayList<>();
+    List<Future<JsonObject>> cursors = new ArrayList<>();
+    List<Future<JsonObject>> heads = new ArrayList<>();
     for (int shard = 0; shard < follower.shards(); shard++) {
-      positions.add(startingPosition(shard));
+      cursors.add(events(StreamActions.CURSOR_GET, new JsonObject().put("shard", shard).put("name", CURSOR)));
+      heads.add(events(StreamActions.HEAD, new JsonObject().put("shard", shard)));
     }
-    Future.all(positions)
-        .onSuccess(read -> {
+    Future.all(Future.all(cursors), Future.all(heads))
+        .compose(read -> {
+          heads.forEach(head -> follower.requireSameShards(head.result()));
+          boolean firstStart = cursors.stream().noneMatch(cursor -> cursor.result().getBoolean("saved", false));
+          long[] positions = new long[cursors.size()];
+          List<Future<?>> stored = new ArrayList<>();
+          for (int shard = 0; shard < positions.length; shard++) {
+            JsonObject cursor = cursors.get(shard).result();
+            JsonObject head = heads.get(shard).result();
+            if (cursor.getBoolean("saved", false)) {
+              positions[shard] = cursor.getLong("position");
+            } else {
+              positions[shard] = firstStart ? head.getLong("maxId", 0L) : head.getLong("prunedUpTo", 0L);
+              stored.add(events(StreamActions.CURSOR_SET, new JsonObject().put("shard", shard).put("name", CURSOR)
+                  .put("position", positions[shard])));
+            }
+          }
+          return Future.all(stored).map(positions);
+        })
+        .onSuccess(positions -> {
           if (!stopped) {
-            lastSaved = positions.stream().mapToLong(Future::result).toArray();
+            lastSaved = positions;
             following = true;
-            follower.start(lastSaved.clone())
+            follower.start(positions.clone())
                 .onFailure(failure -> LOG.error("notifier: cannot follow the stream", failure));
           }
         })
         .onFailure(failure -> {
-          LOG.warn("notifier: persistence does not answer yet ({}); retrying", failure.toString());
+          blockedBy = failure.getMessage();
+          LOG.warn("notifier: cannot start following the stream yet ({}); retrying", blockedBy);
           if (!stopped) {
             vertx.setTimer(1000, id -> begin());
           }
         });
-  }
-
-  private Future<Long> startingPosition(int shard) {
-    return events(StreamActions.CURSOR_GET, new JsonObject().put("shard", shard).put("name", CURSOR))
-        .compose(cursor -> cursor.getBoolean("saved", false) ? Future.succeededFuture(cursor.getLong("position"))
-            : events(StreamActions.HEAD, new JsonObject().put("shard", shard)).map(head -> head.getLong("maxId", 0L))
-                .compose(head -> events(StreamActions.CURSOR_SET, new JsonObject().put("shard", shard)
-                    .put("name", CURSOR).put("position", head)).map(saved -> saved.getLong("position"))));
   }
 
   /** Stores the positions that moved: every event of the shard up to its position has been handled. */

@@ -43,6 +43,7 @@ final class EventLog {
   static final int MAX_RANGES = 200;
 
   private final int shard;
+  private final int shards;
   private final Pool pool;
   private final Map<String, Function<JsonObject, Future<?>>> actions = Map.of(
       StreamActions.READ, this::read,
@@ -51,8 +52,9 @@ final class EventLog {
       StreamActions.CURSOR_GET, this::cursorGet,
       StreamActions.CURSOR_SET, this::cursorSet);
 
-  EventLog(int shard, Pool pool) {
+  EventLog(int shard, int shards, Pool pool) {
     this.shard = shard;
+    this.shards = shards;
     this.pool = pool;
   }
 
@@ -93,15 +95,15 @@ final class EventLog {
   }
 
   /**
-   * {@code {minId, maxId, prunedUpTo}}: the oldest kept and the newest event id (0 when there are none), and the
-   * id up to which events were deleted by retention (0 when never).
+   * {@code {minId, maxId, prunedUpTo, shards}}: the oldest kept and the newest event id (0 when there are none),
+   * the id up to which events were deleted by retention (0 when never), and how many shards there are.
    */
   Future<JsonObject> head() {
     return pool.query(HEAD).execute().map(rows -> {
       Row row = rows.iterator().next();
       Long pruned = row.getLong("pruned");
       return new JsonObject().put("minId", row.getLong("min_id")).put("maxId", row.getLong("max_id"))
-          .put("prunedUpTo", pruned == null ? 0L : pruned);
+          .put("prunedUpTo", pruned == null ? 0L : pruned).put("shards", shards);
     });
   }
 

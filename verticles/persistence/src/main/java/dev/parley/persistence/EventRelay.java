@@ -101,7 +101,7 @@ final class EventRelay {
         .description("Outbox events this node's relay published (Kafka or event bus)")
         .register(registry);
     Gauge.builder("parley_events_relay_leaders", LEADERS, AtomicInteger::get)
-        .description("Relay instances on this node holding the relay lock (0 or 1)")
+        .description("Relay instances on this node holding a relay lock (one lock per MySQL shard)")
         .register(registry);
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.persistence;
 
+import dev.parley.common.ConfigException;
 import dev.parley.common.Settings;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
@@ -38,13 +39,18 @@ record MysqlConfig(String host, int port, String user, String password, String d
     if (listed.isEmpty()) {
       return List.of(base);
     }
-    return listed.stream().map(shard -> new MysqlConfig(
+    List<MysqlConfig> shards = listed.stream().map(shard -> new MysqlConfig(
         shard.string("host", base.host),
         shard.integer("port", base.port),
         shard.string("user", base.user),
         shard.string("password", base.password),
         shard.string("database", base.database),
         base.poolSize, base.maxWaitQueue, base.connectTimeoutMs)).toList();
+    // One database twice would get two shards' room ids and two relays on one outbox.
+    if (shards.stream().map(MysqlConfig::describe).distinct().count() < shards.size()) {
+      throw new ConfigException("key 'mysql.shards' lists the same database twice");
+    }
+    return shards;
   }
 
   /** host:port/database, for logs and errors. */

@@ -72,7 +72,7 @@ public final class PersistenceVerticle extends VerticleBase {
     List<EventLog> logs = new ArrayList<>();
     for (Shards.Shard shard : shards.all()) {
       batchers.add(new SendBatcher(vertx, shard.pool(), sendConfig, batchMetrics));
-      EventLog log = new EventLog(shard.index(), shard.pool());
+      EventLog log = new EventLog(shard.index(), shards.count(), shard.pool());
       logs.add(log);
       relays.add(new EventRelay(vertx, settings, shard.mysql(), shard.pool(), log));
     }
@@ -95,8 +95,9 @@ public final class PersistenceVerticle extends VerticleBase {
       Long min = row.getLong("min_id");
       Long max = row.getLong("max_id");
       if (min != null && (Shards.indexOf(min) != shard.index() || Shards.indexOf(max) != shard.index())) {
+        int other = Shards.indexOf(min) != shard.index() ? Shards.indexOf(min) : Shards.indexOf(max);
         return Future.failedFuture(new ConfigException("key 'mysql.shards': shard " + shard.index() + " ("
-            + shard.mysql().describe() + ") holds rooms of shard " + Shards.indexOf(min)
+            + shard.mysql().describe() + ") holds rooms of shard " + other
             + "; the order of the shards must not change once rooms exist"));
       }
       if (shard.index() == 0 || max != null) {

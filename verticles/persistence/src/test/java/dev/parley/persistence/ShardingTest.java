@@ -212,6 +212,7 @@ class ShardingTest {
     JsonObject head = Await.result(fixture.request(Addresses.PERSISTENCE_EVENTS, StreamActions.HEAD,
         new JsonObject().put("shard", 1)));
     assertThat(head.getLong("maxId")).isGreaterThanOrEqualTo(50L);
+    assertThat(head.getInteger("shards")).as("readers compare it with their own list").isEqualTo(2);
     ParleyException noShard = ParleyException.from(Await.failure(fixture.request(Addresses.PERSISTENCE_EVENTS,
         StreamActions.HEAD, new JsonObject().put("shard", 2))));
     assertThat(noShard.code()).isEqualTo(ErrorCode.BAD_REQUEST);
@@ -242,6 +243,15 @@ class ShardingTest {
     Throwable refused = Await.failure(fixture.vertx.deployVerticle(PersistenceVerticle.class,
         new DeploymentOptions().setConfig(TestConfig.config(env))));
     assertThat(refused).hasMessageContaining("mysql.shards").hasMessageContaining("order of the shards");
+  }
+
+  @Test
+  void aDatabaseListedTwiceIsRefused() {
+    Map<String, String> env = TestConfig.environment();
+    env.put("PARLEY_MYSQL_SHARDS", "[{}, {\"database\": \"" + TestConfig.databaseName() + "\"}]");
+    Throwable refused = Await.failure(fixture.vertx.deployVerticle(PersistenceVerticle.class,
+        new DeploymentOptions().setConfig(TestConfig.config(env))));
+    assertThat(refused).hasMessageContaining("mysql.shards").hasMessageContaining("same database twice");
   }
 
   private static String username(int user) {

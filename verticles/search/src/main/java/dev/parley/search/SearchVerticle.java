@@ -64,6 +64,8 @@ public final class SearchVerticle extends VerticleBase {
   private SearchIndex index;
   private EventFollower follower;
   private volatile State state = State.STARTING;
+  /** Why the index cannot start following yet (persistence away, shard lists that differ), for the health check. */
+  private volatile String blockedBy;
   private final AtomicLong rebuilt = new AtomicLong();
   private long[] lastCommitted;
   private final List<Long> timers = new ArrayList<>();
@@ -176,7 +178,8 @@ public final class SearchVerticle extends VerticleBase {
         return;
       }
       if (heads.failed()) {
-        LOG.warn("search: persistence does not answer yet ({}); retrying", heads.cause().toString());
+        blockedBy = heads.cause().getMessage();
+        LOG.warn("search: cannot follow the stream yet ({}); retrying", blockedBy);
         vertx.setTimer(1000, id -> resume(watermarks));
         return;
       }
@@ -249,7 +252,7 @@ public final class SearchVerticle extends VerticleBase {
         return;
       }
       if (heads.failed()) {
-        LOG.warn("search: cannot rebuild yet, persistence does not answer ({}); retrying", heads.cause().toString());
+        LOG.warn("search: cannot rebuild yet ({}); retrying", heads.cause().getMessage());
         vertx.setTimer(1000, id -> rebuild(false));
         return;
       }
@@ -320,7 +323,10 @@ public final class SearchVerticle extends VerticleBase {
     for (int shard = 0; shard < follower.shards(); shard++) {
       heads.add(persistence(StreamActions.HEAD, new JsonObject().put("shard", shard)));
     }
-    return Future.all(heads).map(all -> heads.stream().map(Future::result).toList());
+    return Future.all(heads).map(all -> {
+      heads.forEach(head -> follower.requireSameShards(head.result()));
+      return heads.stream().map(Future::result).toList();
+    });
   }
 
   private Future<JsonObject> persistence(String action, JsonObject body) {
@@ -332,7 +338,8 @@ public final class SearchVerticle extends VerticleBase {
     return switch (state) {
       case REBUILDING -> Future.failedFuture("the index is being rebuilt from MySQL (" + rebuilt.get()
           + " messages so far)");
-      case STARTING -> Future.failedFuture("the index is opening");
+      case STARTING -> Future.failedFuture(blockedBy == null ? "the index is opening"
+          : "cannot follow the stream: " + blockedBy);
       case FOLLOWING -> Future.succeededFuture();
     };
   }

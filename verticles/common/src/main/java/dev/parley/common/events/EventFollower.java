@@ -113,6 +113,19 @@ public final class EventFollower {
   }
 
   /**
+   * Fails when persistence's {@code head} answer counts other shards than this node's {@code mysql.shards}: a
+   * reader with a different list would skip a shard's events or mix two shards' ids. Readers check it before
+   * they start following, and stay not ready until the lists agree.
+   */
+  public void requireSameShards(JsonObject head) {
+    int theirs = head.getInteger("shards", 1);
+    if (theirs != options.shards()) {
+      throw new IllegalStateException("persistence has " + theirs + " MySQL shards but this node's mysql.shards lists "
+          + options.shards() + "; every node must list the same shards");
+    }
+  }
+
+  /**
    * Opens the live stream and starts catching up each shard from its position in {@code positions} (every event
    * of shard k up to {@code positions[k]} was handled before; {@link #shards()} entries). Completes once the live
    * stream is subscribed; the catch-up goes on in the background (see {@link #caughtUp()}), retrying while
@@ -236,10 +249,6 @@ public final class EventFollower {
   /** Live events to the cursor of their shard; events of a shard this node does not know are not ours to track. */
   private void onLive(List<MessageEvent> events) {
     if (stopped) {
-      return;
-    }
-    if (shards.size() == 1) {
-      shards.get(0).onLive(events);
       return;
     }
     java.util.Map<Integer, List<MessageEvent>> byShard = new java.util.TreeMap<>();
