@@ -247,7 +247,20 @@ abstract class Session {
         continue;
       }
       chain = chain.compose(previous -> {
-        cursor.last = Math.max(0, position.getValue());
+        long seen = Math.max(0, position.getValue());
+        boolean upToDate = cursor.start >= 0 && seen >= cursor.start && !cursor.filling;
+        if (upToDate) {
+          // It had everything when this socket subscribed: no history read, only what was held since, in order.
+          // (What the grace already released from here on was delivered on this socket: it has that too.)
+          cursor.last = Math.max(cursor.last, seen);
+          drain(roomId, cursor);
+          if (cursor.pending.isEmpty()) {
+            result.put(roomId, new JsonObject().put("recovered", true).put("lastSeq", cursor.last));
+            return Future.succeededFuture();
+          }
+        } else {
+          cursor.last = seen;
+        }
         return fill(roomId, cursor).map(recovered -> {
           if (!recovered) {
             // Too far behind: the client reloads through REST; live messages flow from here on.
