@@ -18,7 +18,7 @@ final class RoomCursor {
    */
   long start = -1;
   /** Message frames above a hole, by seq. */
-  final TreeMap<Long, String> pending = new TreeMap<>();
+  final TreeMap<Long, Frame> pending = new TreeMap<>();
   /** A history read for this room is under way; events wait in pending meanwhile. */
   boolean filling;
 }

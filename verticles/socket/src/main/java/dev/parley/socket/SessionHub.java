@@ -221,8 +221,10 @@ final class SessionHub {
     if (RoomEvent.MESSAGE.equals(event.type())) {
       metrics.deliveryLatency(event.frame());
     }
+    String address = Addresses.room(event.roomId());
+    Frame frame = new Frame(event.frame());
     for (Session session : new ArrayList<>(channel.sessions)) {
-      session.onRoomEvent(event);
+      session.onRoomEvent(event, address, frame);
     }
   }
 
