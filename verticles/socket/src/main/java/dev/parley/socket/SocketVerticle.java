@@ -48,6 +48,8 @@ public final class SocketVerticle extends VerticleBase {
 
   /** A socket closed before its session was opened (no stack: an everyday event). */
   private static final VertxException CLOSED = new VertxException("closed", true);
+  /** Periodic per-connection work (pings, presence refresh) is spread over this many ticks of its period. */
+  private static final int SLICES = 10;
 
   private SocketConfig config;
   private Redis redis;
@@ -78,8 +80,13 @@ public final class SocketVerticle extends VerticleBase {
       return Future.all(guard.start(), hub.start(),
           HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));
     }).compose(ready -> {
-      timers.add(vertx.setPeriodic(Math.max(1000, config.heartbeatMs() / 2), id -> heartbeat()));
-      timers.add(vertx.setPeriodic(config.presenceTtlSeconds() * 1000L / 3, id -> refreshPresence()));
+      // Each connection is pinged once per half heartbeat and its presence refreshed once per third of the TTL,
+      // a slice of the connections per tick: all of them in one go stalled deliveries on this loop.
+      long[] ticks = {0, 0};
+      timers.add(vertx.setPeriodic(Math.max(1000, config.heartbeatMs() / 2) / SLICES,
+          id -> heartbeat((int) (ticks[0]++ % SLICES))));
+      timers.add(vertx.setPeriodic(config.presenceTtlSeconds() * 1000L / 3 / SLICES,
+          id -> refreshPresence((int) (ticks[1]++ % SLICES))));
       HttpServerOptions options = new HttpServerOptions()
           // Frames up to 4x the limit are read and refused with 4413; larger ones netty refuses itself (1009).
           .setMaxWebSocketFrameSize(config.maxFrameBytes() * 4)
@@ -389,11 +396,16 @@ public final class SocketVerticle extends VerticleBase {
             dev.parley.contract.RoomEvent.by(userId, roomId, dev.parley.contract.RoomEvent.PRESENCE, body))));
   }
 
+  /** The sessions whose turn it is at this tick of a periodic task (a session stays in its slice). */
+  private List<Session> slice(int slice) {
+    return hub.all().stream().filter(session -> Math.floorMod(session.id.hashCode(), SLICES) == slice).toList();
+  }
+
   /** Pings WebSockets and closes the ones that stayed silent for two heartbeats (4408). */
-  private void heartbeat() {
+  private void heartbeat(int slice) {
     long silentNanos = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs() * 2L);
     long now = System.nanoTime();
-    for (Session session : hub.all()) {
+    for (Session session : slice(slice)) {
       if (now - session.lastHeardNanos > silentNanos) {
         session.close(CloseCodes.NO_HEARTBEAT, "no heartbeat");
       } else if (session instanceof WebSocketSession socket) {
@@ -402,9 +414,9 @@ public final class SocketVerticle extends VerticleBase {
     }
   }
 
-  private void refreshPresence() {
+  private void refreshPresence(int slice) {
     List<String[]> connections = new ArrayList<>();
-    hub.all().forEach(session -> connections.add(new String[] {session.userId(), session.id}));
+    slice(slice).forEach(session -> connections.add(new String[] {session.userId(), session.id}));
     if (!connections.isEmpty()) {
       presence.refresh(connections);
     }
