@@ -22,6 +22,8 @@ final class ChatSocket {
   private WebSocket socket;
   private long lastSeq = -1;
   private long sendCount;
+  /** Completed by the {@code resumed} answer to the last resume. */
+  private io.vertx.core.Promise<Void> resumed;
   volatile boolean open;
 
   ChatSocket(Setup.User user, Stats stats, Deliveries deliveries) {
@@ -47,6 +49,9 @@ final class ChatSocket {
         }
         open = false;
         ready.tryFail("closed " + ws.closeStatusCode());
+        if (resumed != null) {
+          resumed.tryFail("closed " + ws.closeStatusCode() + " before resumed");
+        }
       });
     });
     return ready.future();
@@ -80,7 +85,12 @@ final class ChatSocket {
         }
       }
       case "message" -> onMessage(frame.getLong("seq"), frame.getString("id"), frame.getString("text", ""));
-      case "resumed" -> stats.resumed.increment();
+      case "resumed" -> {
+        stats.resumed.increment();
+        if (resumed != null) {
+          resumed.tryComplete();
+        }
+      }
       default -> {
       }
     }
@@ -142,10 +152,12 @@ final class ChatSocket {
     }
   }
 
-  /** After a reconnect: asks for everything after the last seq this socket saw. */
-  void resume() {
+  /** After a reconnect: asks for everything after the last seq this socket saw; completes when resumed. */
+  Future<Void> resume() {
+    resumed = io.vertx.core.Promise.promise();
     socket.writeTextMessage(new JsonObject().put("type", "resume")
         .put("positions", new JsonObject().put(user.room.id, Math.max(0, lastSeq))).encode());
+    return resumed.future();
   }
 
   void close() {

@@ -84,18 +84,46 @@ final class LoadVerticle extends VerticleBase {
     });
   }
 
-  /** Drops every socket at once, reconnects them all and resumes; completes when all resumed or failed. */
+  /**
+   * Drops every socket at once, then each reconnects and resumes the way real clients do: after a random
+   * delay within {@code --reconnect-jitter-ms}, and after a failed attempt again with exponential backoff and
+   * jitter (1 s doubling up to 30 s, each wait drawn between half and all of it). A thundering herd that
+   * reconnects in the same millisecond and never retries is not what a server meets after a network blip.
+   * Completes when every socket resumed or gave up.
+   */
   Future<Void> storm() {
     io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
     vertx.runOnContext(start -> {
       sockets.forEach(ChatSocket::drop);
+      long droppedAt = System.nanoTime();
       List<Future<Void>> again = new ArrayList<>();
       for (ChatSocket socket : sockets) {
-        again.add(connect(socket).onSuccess(ok -> socket.resume()));
+        long delay = 1 + ThreadLocalRandom.current().nextLong(Math.max(1, options.reconnectJitterMs()));
+        again.add(reconnect(socket, droppedAt, delay, 0));
       }
       Future.join(again).<Void>mapEmpty().otherwiseEmpty().onComplete(done);
     });
     return done.future();
+  }
+
+  private static final int MAX_ATTEMPTS = 8;
+
+  private Future<Void> reconnect(ChatSocket socket, long droppedAt, long delayMs, int attempt) {
+    io.vertx.core.Promise<Void> resumed = io.vertx.core.Promise.promise();
+    vertx.setTimer(delayMs, id -> connect(socket).compose(ready -> socket.resume()).onComplete(result -> {
+      if (result.succeeded()) {
+        stats.resumeLatency.recordValue((System.nanoTime() - droppedAt) / 1000);
+        resumed.complete();
+      } else if (attempt + 1 >= MAX_ATTEMPTS) {
+        resumed.fail(result.cause());
+      } else {
+        stats.reconnectRetries.increment();
+        long backoff = Math.min(30_000L, 1000L << attempt);
+        long wait = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+        reconnect(socket, droppedAt, wait, attempt + 1).onComplete(resumed);
+      }
+    }));
+    return resumed.future();
   }
 
   void closeAll() {

@@ -24,7 +24,8 @@ record Options(
     String password,
     String runId,
     int serverPid,
-    int setupConcurrency) {
+    int setupConcurrency,
+    int reconnectJitterMs) {
 
   static Options parse(String[] args) {
     Map<String, String> values = new HashMap<>();
@@ -54,7 +55,8 @@ record Options(
         values.getOrDefault("password", "load test password"),
         values.getOrDefault("run-id", Long.toString(System.currentTimeMillis() % 100_000_000L, 36)),
         integer(values, "server-pid", 0),
-        integer(values, "setup-concurrency", 32));
+        integer(values, "setup-concurrency", 32),
+        integer(values, "reconnect-jitter-ms", 5000));
   }
 
   private static int integer(Map<String, String> values, String key, int fallback) {

@@ -17,10 +17,14 @@ final class Stats {
   final LongAdder duplicates = new LongAdder();
   final LongAdder outOfOrder = new LongAdder();
   final LongAdder resumed = new LongAdder();
+  /** Reconnect attempts of a storm that failed and were tried again after a backoff. */
+  final LongAdder reconnectRetries = new LongAdder();
   /** Microseconds. */
   final Histogram ackLatency = new ConcurrentHistogram(3_600_000_000L, 3);
   final Histogram deliveryLatency = new ConcurrentHistogram(3_600_000_000L, 3);
   final Histogram connectLatency = new ConcurrentHistogram(3_600_000_000L, 3);
+  /** Storm: from the drop to the {@code resumed} answer, backoff and jitter included. */
+  final Histogram resumeLatency = new ConcurrentHistogram(3_600_000_000L, 3);
 
   static String percentiles(Histogram histogram) {
     if (histogram.getTotalCount() == 0) {

@@ -49,6 +49,8 @@ class SocketGatewayTest {
     ENV.put("PARLEY_SOCKET_WRITEQUEUEMAXBYTES", "65536");
     ENV.put("PARLEY_SOCKET_MESSAGESPERSECOND", "50");
     ENV.put("PARLEY_SOCKET_MESSAGEBURST", "60");
+    // Few session opens at once, so a handful of sockets already makes a queue.
+    ENV.put("PARLEY_SOCKET_MAXCONCURRENTOPENS", "2");
     core = TestNodes.start("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"}]""", ENV);
     Map<String, String> edgeEnv = new HashMap<>(ENV);
@@ -136,6 +138,38 @@ class SocketGatewayTest {
     assertThat(again.next("message").getLong("seq")).isEqualTo(9L);
     assertThat(again.drain().stream().filter(f -> "message".equals(f.getString("type")))).isEmpty();
     again.close();
+  }
+
+  @Test
+  void aBurstOfReconnectsQueuesAndEachResumesWithoutReplayingWhatItHas() {
+    User alice = register();
+    User[] members = new User[12];
+    for (int i = 0; i < members.length; i++) {
+      members[i] = register();
+    }
+    String room = room(alice, members);
+    sendRest(alice, room, "burst-1", "before");
+    // Upgrades first, then wait: the twelve opens run against the limit of two at once and queue.
+    List<TestSocket> burst = new ArrayList<>();
+    for (User member : members) {
+      burst.add(TestSocket.connect(sockets, socketPort, "/ws", member.token()));
+    }
+    for (TestSocket socket : burst) {
+      socket.next("ready");
+      socket.send(new JsonObject().put("type", "resume").put("positions", new JsonObject().put(room, 1)));
+    }
+    for (TestSocket socket : burst) {
+      assertThat(socket.next("resumed").getJsonObject("rooms").getJsonObject(room))
+          .isEqualTo(new JsonObject().put("recovered", true).put("lastSeq", 1));
+    }
+    // Multi-byte text reaches every socket of the room intact, once, in order.
+    sendRest(alice, room, "burst-2", "안녕하세요 👋 after");
+    for (TestSocket socket : burst) {
+      JsonObject message = socket.next("message");
+      assertThat(message.getLong("seq")).isEqualTo(2L);
+      assertThat(message.getString("text")).isEqualTo("안녕하세요 👋 after");
+    }
+    burst.forEach(TestSocket::close);
   }
 
   @Test

@@ -45,9 +45,10 @@ final class BridgeSession extends Session {
 
   /** Wraps an event in a {@code rec} frame for its address; a null address means a ready bridge frame. */
   @Override
-  void transmit(String address, String frame) {
+  void transmit(String address, Frame frame) {
     // Addresses are chat.room.<id> of a room the user was checked to belong to, or chat.user.<own id>.
-    socket.write(address == null ? frame : "{\"type\":\"rec\",\"address\":\"" + address + "\",\"body\":" + frame + "}");
+    socket.write(address == null ? frame.text
+        : "{\"type\":\"rec\",\"address\":\"" + address + "\",\"body\":" + frame.text + "}");
   }
 
   @Override

@@ -17,6 +17,11 @@ final class Presence {
   private final RedisAPI redis;
   private final String prefix;
   private final int ttlSeconds;
+  /**
+   * Redis work in flight at once: thousands of sockets opening or closing together (a reconnect storm), or the
+   * periodic refresh of every connection, would otherwise overflow the client's bounded wait queue and fail.
+   */
+  private final Gate gate = new Gate(32);
 
   Presence(RedisAPI redis, String prefix, int ttlSeconds) {
     this.redis = redis;
@@ -26,30 +31,34 @@ final class Presence {
 
   /** Live connections of the user on every node. */
   Future<Integer> connections(String userId) {
-    long now = System.currentTimeMillis();
-    return redis.zcount(key(userId), String.valueOf(now), "+inf").map(count -> count.toInteger());
+    return gate.run(() -> redis.zcount(key(userId), String.valueOf(System.currentTimeMillis()), "+inf"))
+        .map(count -> count.toInteger());
   }
 
   /** Records a connection; true when it is the user's only one (the user just came online). */
   Future<Boolean> connected(String userId, String connectionId) {
-    long now = System.currentTimeMillis();
-    String key = key(userId);
-    return redis.zadd(List.of(key, String.valueOf(now + ttlSeconds * 1000L), connectionId))
-        .compose(added -> redis.expire(List.of(key, String.valueOf(ttlSeconds * 2))))
-        .compose(expiring -> redis.zcount(key, String.valueOf(now), "+inf"))
-        .map(count -> count.toInteger() == 1);
+    return gate.run(() -> {
+      long now = System.currentTimeMillis();
+      String key = key(userId);
+      return redis.zadd(List.of(key, String.valueOf(now + ttlSeconds * 1000L), connectionId))
+          .compose(added -> redis.expire(List.of(key, String.valueOf(ttlSeconds * 2))))
+          .compose(expiring -> redis.zcount(key, String.valueOf(now), "+inf"))
+          .map(count -> count.toInteger() == 1);
+    });
   }
 
   /** Drops a connection; true when the user has none left (the user just went offline). */
   Future<Boolean> disconnected(String userId, String connectionId, long at) {
-    long now = System.currentTimeMillis();
-    String key = key(userId);
-    return redis.zrem(List.of(key, connectionId))
-        .compose(removed -> redis.zremrangebyscore(key, "-inf", String.valueOf(now)))
-        .compose(pruned -> redis.zcount(key, String.valueOf(now), "+inf"))
-        .compose(count -> count.toInteger() > 0 ? Future.succeededFuture(false)
-            : redis.setex(prefix + "lastseen:" + userId, String.valueOf(30 * 24 * 3600), String.valueOf(at))
-                .map(set -> true));
+    return gate.run(() -> {
+      long now = System.currentTimeMillis();
+      String key = key(userId);
+      return redis.zrem(List.of(key, connectionId))
+          .compose(removed -> redis.zremrangebyscore(key, "-inf", String.valueOf(now)))
+          .compose(pruned -> redis.zcount(key, String.valueOf(now), "+inf"))
+          .compose(count -> count.toInteger() > 0 ? Future.succeededFuture(false)
+              : redis.setex(prefix + "lastseen:" + userId, String.valueOf(30 * 24 * 3600), String.valueOf(at))
+                  .map(set -> true));
+    });
   }
 
   /**
@@ -60,8 +69,8 @@ final class Presence {
     return connections(userId).compose(count -> {
       JsonObject status = new JsonObject().put("userId", userId)
           .put("status", count > 0 ? "online" : "offline");
-      return count > 0 ? Future.succeededFuture(status) : redis.get(prefix + "lastseen:" + userId)
-          .map(last -> last == null ? status : status.put("lastSeen", Long.parseLong(last.toString())));
+      return count > 0 ? Future.succeededFuture(status) : gate.run(() -> redis.get(prefix + "lastseen:" + userId)
+          .map(last -> last == null ? status : status.put("lastSeen", Long.parseLong(last.toString()))));
     });
   }
 
@@ -70,8 +79,8 @@ final class Presence {
     long expiry = System.currentTimeMillis() + ttlSeconds * 1000L;
     List<Future<?>> writes = new ArrayList<>();
     for (String[] connection : connections) {
-      writes.add(redis.zadd(List.of(key(connection[0]), String.valueOf(expiry), connection[1]))
-          .compose(added -> redis.expire(List.of(key(connection[0]), String.valueOf(ttlSeconds * 2)))));
+      writes.add(gate.run(() -> redis.zadd(List.of(key(connection[0]), String.valueOf(expiry), connection[1]))
+          .compose(added -> redis.expire(List.of(key(connection[0]), String.valueOf(ttlSeconds * 2))))));
     }
     return Future.join(writes).mapEmpty();
   }

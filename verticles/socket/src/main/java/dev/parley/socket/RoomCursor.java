@@ -12,8 +12,13 @@ final class RoomCursor {
 
   /** The last seq delivered; -1 until the first one (a fresh socket starts from what happens next). */
   long last = -1;
+  /**
+   * The room's last seq read right after this socket subscribed (-1 when unknown): a client that resumes from
+   * it or above has nothing to read from history, what came since arrives live.
+   */
+  long start = -1;
   /** Message frames above a hole, by seq. */
-  final TreeMap<Long, String> pending = new TreeMap<>();
+  final TreeMap<Long, Frame> pending = new TreeMap<>();
   /** A history read for this room is under way; events wait in pending meanwhile. */
   boolean filling;
 }

@@ -53,7 +53,7 @@ abstract class Session {
   }
 
   /** Writes one frame for {@code address} (the bridge needs it; a raw WebSocket ignores it). */
-  abstract void transmit(String address, String frame);
+  abstract void transmit(String address, Frame frame);
 
   /** A WebSocket follows every room of its user; a bridge socket only the rooms it registered. */
   abstract boolean followsAllRooms();
@@ -82,8 +82,12 @@ abstract class Session {
     lastHeardNanos = System.nanoTime();
   }
 
+  final void write(String address, String text) {
+    write(address, new Frame(text));
+  }
+
   /** Delivers a frame, or closes the socket with 4409 when the client does not keep up. */
-  final void write(String address, String frame) {
+  final void write(String address, Frame frame) {
     if (closed) {
       return;
     }
@@ -98,11 +102,11 @@ abstract class Session {
 
   // --- inbound events ---------------------------------------------------------------------------------------
 
-  void onRoomEvent(RoomEvent event) {
+  /** {@code address} and {@code frame}: the event's room address and frame, shared by the room's sessions. */
+  void onRoomEvent(RoomEvent event, String address, Frame frame) {
     if (closed || !rooms.containsKey(event.roomId())) {
       return;
     }
-    String address = Addresses.room(event.roomId());
     if (event.userId() != null && event.userId().equals(userId())) {
       return;
     }
@@ -113,9 +117,9 @@ abstract class Session {
       }
     }
     if (RoomEvent.MESSAGE.equals(event.type())) {
-      onMessage(event.roomId(), event.seq(), event.frame());
+      onMessage(event.roomId(), address, event.seq(), frame);
     } else {
-      write(address, event.frame());
+      write(address, frame);
     }
   }
 
@@ -128,7 +132,7 @@ abstract class Session {
     }
   }
 
-  private void onMessage(String roomId, long seq, String frame) {
+  private void onMessage(String roomId, String address, long seq, Frame frame) {
     RoomCursor cursor = rooms.get(roomId);
     if (cursor.last >= 0 && seq <= cursor.last) {
       return;
@@ -139,7 +143,7 @@ abstract class Session {
     }
     if (!cursor.filling && (cursor.last < 0 || seq == cursor.last + 1)) {
       cursor.last = seq;
-      write(Addresses.room(roomId), frame);
+      write(address, frame);
       drain(roomId, cursor);
       return;
     }
@@ -213,7 +217,7 @@ abstract class Session {
 
   private void drain(String roomId, RoomCursor cursor) {
     while (!cursor.pending.isEmpty()) {
-      Map.Entry<Long, String> next = cursor.pending.firstEntry();
+      Map.Entry<Long, Frame> next = cursor.pending.firstEntry();
       if (next.getKey() <= cursor.last) {
         cursor.pending.pollFirstEntry();
       } else if (next.getKey() == cursor.last + 1) {
@@ -247,7 +251,20 @@ abstract class Session {
         continue;
       }
       chain = chain.compose(previous -> {
-        cursor.last = Math.max(0, position.getValue());
+        long seen = Math.max(0, position.getValue());
+        boolean upToDate = cursor.start >= 0 && seen >= cursor.start && !cursor.filling;
+        if (upToDate) {
+          // It had everything when this socket subscribed: no history read, only what was held since, in order.
+          // (What the grace already released from here on was delivered on this socket: it has that too.)
+          cursor.last = Math.max(cursor.last, seen);
+          drain(roomId, cursor);
+          if (cursor.pending.isEmpty()) {
+            result.put(roomId, new JsonObject().put("recovered", true).put("lastSeq", cursor.last));
+            return Future.succeededFuture();
+          }
+        } else {
+          cursor.last = seen;
+        }
         return fill(roomId, cursor).map(recovered -> {
           if (!recovered) {
             // Too far behind: the client reloads through REST; live messages flow from here on.

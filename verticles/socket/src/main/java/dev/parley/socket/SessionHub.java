@@ -7,14 +7,17 @@ import dev.parley.contract.RoomEvent;
 import dev.parley.contract.SendMessage;
 import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +40,13 @@ final class SessionHub {
   private final Map<String, Set<Session>> byUser = new HashMap<>();
   private final Map<String, RoomChannel> channels = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Last-seq reads waiting for the next request, by room (see {@link #lastSeq}). */
+  private final Map<String, List<Promise<Long>>> nextLastSeqs = new LinkedHashMap<>();
+  private boolean lastSeqsInFlight;
+  /** History reads in flight at once (gap fills and resumes); the rest queue instead of timing out. */
+  private final Gate historyReads;
+  /** Persistence answers at most this many rooms' last seqs per request. */
+  private static final int LAST_SEQS_PAGE = 1000;
 
   /** A room followed by local sessions: its clustered consumer and who gets its events. */
   private static final class RoomChannel {
@@ -52,6 +62,7 @@ final class SessionHub {
     this.metrics = metrics;
     this.presence = presence;
     this.requests = new DeliveryOptions().setSendTimeout(config.requestTimeoutMs());
+    this.historyReads = new Gate(config.maxConcurrentHistoryReads());
   }
 
   Future<Void> start() {
@@ -119,30 +130,63 @@ final class SessionHub {
    * published in between can miss this node; a later message then shows the hole, which is read from history.
    */
   Future<Void> startCursors(Session session, List<String> roomIds) {
-    List<String> fresh = roomIds.stream().filter(id -> {
-      RoomCursor cursor = session.rooms.get(id);
-      return cursor != null && cursor.last < 0;
-    }).toList();
-    if (fresh.isEmpty()) {
-      return Future.succeededFuture();
+    List<Future<Void>> starts = new ArrayList<>();
+    for (String roomId : roomIds) {
+      RoomCursor fresh = session.rooms.get(roomId);
+      if (fresh == null || fresh.last >= 0) {
+        continue;
+      }
+      starts.add(lastSeq(roomId).map(seq -> {
+        RoomCursor cursor = session.rooms.get(roomId);
+        if (seq != null && cursor != null && cursor.last < 0 && cursor.pending.isEmpty()) {
+          cursor.last = seq;
+          cursor.start = seq;
+        }
+        return null;
+      }));
     }
-    List<Future<Void>> pages = new ArrayList<>();
-    for (int from = 0; from < fresh.size(); from += 1000) {
-      List<String> page = fresh.subList(from, Math.min(fresh.size(), from + 1000));
-      pages.add(vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_ROOMS,
-              new JsonObject().put("roomIds", new io.vertx.core.json.JsonArray(new ArrayList<Object>(page))),
-              new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.LAST_SEQS))
-          .map(reply -> {
-            reply.body().getJsonObject("lastSeqs").forEach(entry -> {
-              RoomCursor cursor = session.rooms.get(entry.getKey());
-              if (cursor != null && cursor.last < 0 && cursor.pending.isEmpty()) {
-                cursor.last = ((Number) entry.getValue()).longValue();
-              }
-            });
-            return null;
+    return Future.join(starts).mapEmpty();
+  }
+
+  /**
+   * The room's last seq (null for a room persistence does not know), read after this call. Reads of many
+   * sessions are answered by one request: while one is in flight the next collects every room asked for
+   * meanwhile (rooms of 50 members reconnecting together ask for the same rooms), so MySQL sees one query per
+   * round trip instead of one per socket. A read joins only a request sent after it was asked for.
+   */
+  private Future<Long> lastSeq(String roomId) {
+    Promise<Long> seq = Promise.promise();
+    nextLastSeqs.computeIfAbsent(roomId, id -> new ArrayList<>()).add(seq);
+    readLastSeqs();
+    return seq.future();
+  }
+
+  private void readLastSeqs() {
+    if (lastSeqsInFlight || nextLastSeqs.isEmpty()) {
+      return;
+    }
+    Map<String, List<Promise<Long>>> batch = new HashMap<>();
+    for (var rooms = nextLastSeqs.entrySet().iterator(); rooms.hasNext() && batch.size() < LAST_SEQS_PAGE; ) {
+      var room = rooms.next();
+      batch.put(room.getKey(), room.getValue());
+      rooms.remove();
+    }
+    lastSeqsInFlight = true;
+    vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_ROOMS,
+            new JsonObject().put("roomIds", new JsonArray(new ArrayList<Object>(batch.keySet()))),
+            new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.LAST_SEQS))
+        .onComplete(reply -> {
+          lastSeqsInFlight = false;
+          JsonObject seqs = reply.succeeded() ? reply.result().body().getJsonObject("lastSeqs") : null;
+          batch.forEach((roomId, waiting) -> waiting.forEach(seq -> {
+            if (seqs == null) {
+              seq.fail(reply.cause());
+            } else {
+              seq.complete(seqs.getValue(roomId) instanceof Number number ? number.longValue() : null);
+            }
           }));
-    }
-    return Future.join(pages).mapEmpty();
+          readLastSeqs();
+        });
   }
 
   /** Starts delivering the room's events to the session; completes once the room's consumer is registered. */
@@ -177,8 +221,10 @@ final class SessionHub {
     if (RoomEvent.MESSAGE.equals(event.type())) {
       metrics.deliveryLatency(event.frame());
     }
+    String address = Addresses.room(event.roomId());
+    Frame frame = new Frame(event.frame());
     for (Session session : new ArrayList<>(channel.sessions)) {
-      session.onRoomEvent(event);
+      session.onRoomEvent(event, address, frame);
     }
   }
 
@@ -215,8 +261,8 @@ final class SessionHub {
     if (after >= 0) {
       request.put("after", after);
     }
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES, request,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.HISTORY)).map(Message::body);
+    return historyReads.run(() -> vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES, request,
+        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.HISTORY)).map(Message::body));
   }
 
   /** A durable send; the sender is always the authenticated user. -> the ack fields. */

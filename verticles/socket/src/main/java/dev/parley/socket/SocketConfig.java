@@ -19,7 +19,9 @@ record SocketConfig(
     int typingIntervalMs,
     int presenceTtlSeconds,
     int requestTimeoutMs,
-    int drainTimeoutMs) {
+    int drainTimeoutMs,
+    int maxConcurrentOpens,
+    int maxConcurrentHistoryReads) {
 
   static SocketConfig from(Settings settings) {
     return new SocketConfig(
@@ -37,7 +39,9 @@ record SocketConfig(
         settings.integer("socket.typingIntervalMs", 1_000),
         settings.integer("socket.presenceTtlSeconds", 30),
         settings.integer("socket.requestTimeoutMs", 10_000),
-        settings.integer("socket.drainTimeoutMs", 5_000));
+        settings.integer("socket.drainTimeoutMs", 5_000),
+        settings.integer("socket.maxConcurrentOpens", 64),
+        settings.integer("socket.maxConcurrentHistoryReads", 16));
   }
 
   /** "*" allows every origin; requests without an Origin header (non-browser clients) are always allowed. */

@@ -13,6 +13,7 @@ import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
@@ -45,11 +46,18 @@ public final class SocketVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketVerticle.class);
 
+  /** A socket closed before its session was opened (no stack: an everyday event). */
+  private static final VertxException CLOSED = new VertxException("closed", true);
+  /** Periodic per-connection work (pings, presence refresh) is spread over this many ticks of its period. */
+  private static final int SLICES = 10;
+
   private SocketConfig config;
   private Redis redis;
   private SessionGuard guard;
   private SocketAuth auth;
   private SessionHub hub;
+  /** Session opens (token check, rooms, stream starts, presence) in progress at once; the rest queue. */
+  private Gate opening;
   private Presence presence;
   private HttpServer server;
   private MessageConsumer<JsonObject> healthCheck;
@@ -67,12 +75,18 @@ public final class SocketVerticle extends VerticleBase {
     presence = new Presence(api, prefix, config.presenceTtlSeconds());
     return AccessTokens.load(vertx, settings).compose(tokens -> {
       auth = new SocketAuth(tokens, guard);
+      opening = new Gate(config.maxConcurrentOpens());
       hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth);
       return Future.all(guard.start(), hub.start(),
           HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));
     }).compose(ready -> {
-      timers.add(vertx.setPeriodic(Math.max(1000, config.heartbeatMs() / 2), id -> heartbeat()));
-      timers.add(vertx.setPeriodic(config.presenceTtlSeconds() * 1000L / 3, id -> refreshPresence()));
+      // Each connection is pinged once per half heartbeat and its presence refreshed once per third of the TTL,
+      // a slice of the connections per tick: all of them in one go stalled deliveries on this loop.
+      long[] ticks = {0, 0};
+      timers.add(vertx.setPeriodic(Math.max(1000, config.heartbeatMs() / 2) / SLICES,
+          id -> heartbeat((int) (ticks[0]++ % SLICES))));
+      timers.add(vertx.setPeriodic(config.presenceTtlSeconds() * 1000L / 3 / SLICES,
+          id -> refreshPresence((int) (ticks[1]++ % SLICES))));
       HttpServerOptions options = new HttpServerOptions()
           // Frames up to 4x the limit are read and refused with 4413; larger ones netty refuses itself (1009).
           .setMaxWebSocketFrameSize(config.maxFrameBytes() * 4)
@@ -134,75 +148,110 @@ public final class SocketVerticle extends VerticleBase {
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
         : ctx.request().getParam("token");
     ctx.request().toWebSocket().onSuccess(socket -> {
-      if (token != null) {
-        authenticated(socket, auth.authenticate(token));
-      } else {
-        awaitAuthFrame(socket);
-      }
+      // Nothing is read before the session is open: a resume waits in the socket until then.
+      socket.pause();
+      (token != null ? Future.succeededFuture(token) : authFrame(socket)).onComplete(known -> {
+        if (known.failed()) {
+          refuse(socket, known.cause());
+        } else {
+          opening.run(() -> socket.isClosed() ? Future.failedFuture(CLOSED)
+              : auth.authenticate(known.result()).compose(claims -> openWebSocket(socket, claims)))
+              .onFailure(failure -> refuse(socket, failure));
+        }
+      });
     });
   }
 
   /** No token on the upgrade: the first frame must be {@code {"type":"auth","token":...}} within the timeout. */
-  private void awaitAuthFrame(ServerWebSocket socket) {
-    Promise<Claims> claims = Promise.promise();
-    long timer = vertx.setTimer(config.authTimeoutMs(), id -> claims.tryFail(new ParleyException(
-        ErrorCode.UNAUTHORIZED, "no auth frame in time")));
-    socket.closeHandler(closed -> claims.tryFail("closed"));
+  private Future<String> authFrame(ServerWebSocket socket) {
+    Promise<String> token = Promise.promise();
+    long timer = vertx.setTimer(config.authTimeoutMs(), id -> token.tryFail(unauthorized("no auth frame in time")));
+    socket.closeHandler(closed -> token.tryFail(CLOSED));
     socket.textMessageHandler(text -> {
-      if (claims.future().isComplete()) {
+      if (token.future().isComplete()) {
         return;
       }
-      String token = null;
+      String found = null;
       try {
         JsonObject frame = new JsonObject(text);
-        token = "auth".equals(frame.getValue("type")) && frame.getValue("token") instanceof String t ? t : null;
+        found = "auth".equals(frame.getValue("type")) && frame.getValue("token") instanceof String t ? t : null;
       } catch (DecodeException | ClassCastException malformed) {
         // not an auth frame
       }
       vertx.cancelTimer(timer);
-      if (token == null) {
-        claims.tryFail(new ParleyException(ErrorCode.UNAUTHORIZED, "the first frame must authenticate"));
+      socket.pause();
+      if (found == null) {
+        token.tryFail(unauthorized("the first frame must authenticate"));
       } else {
-        socket.pause();
-        auth.authenticate(token).onComplete(claims);
+        token.tryComplete(found);
       }
     });
-    authenticated(socket, claims.future());
+    socket.resume();
+    return token.future();
   }
 
-  private void authenticated(ServerWebSocket socket, Future<Claims> claims) {
-    claims.onFailure(failure -> {
-      if (!socket.isClosed()) {
-        socket.close(CloseCodes.UNAUTHORIZED, "unauthorized");
+  /**
+   * Closes a socket that could not be opened: 4401 for a bad token, 4429 over the connection cap, otherwise
+   * (a dependency did not answer) 4503, so the client reconnects and resumes instead of dropping its token.
+   */
+  private void refuse(ServerWebSocket socket, Throwable failure) {
+    if (!socket.isClosed()) {
+      socket.close(closeCode(failure), reason(failure));
+    }
+  }
+
+  private static String reason(Throwable failure) {
+    return failure == CLOSED ? "closed"
+        : closeCode(failure) == CloseCodes.UNAUTHORIZED ? "unauthorized" : "could not open the session";
+  }
+
+  private static short closeCode(Throwable failure) {
+    if (failure instanceof ParleyException error) {
+      return switch (error.code()) {
+        case UNAUTHORIZED -> CloseCodes.UNAUTHORIZED;
+        case RATE_LIMITED -> CloseCodes.RATE_LIMITED;
+        default -> CloseCodes.GOING_AWAY;
+      };
+    }
+    return CloseCodes.GOING_AWAY;
+  }
+
+  private static ParleyException unauthorized(String message) {
+    return new ParleyException(ErrorCode.UNAUTHORIZED, message);
+  }
+
+  /** Registers the session, then says {@code ready} and starts reading its frames. */
+  private Future<Void> openWebSocket(ServerWebSocket socket, Claims valid) {
+    WebSocketSession session = new WebSocketSession(valid, hub, socket);
+    socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
+    socket.binaryMessageHandler(binary -> session.onFrame(binary.toString()));
+    socket.pongHandler(pong -> session.heard());
+    socket.closeHandler(closed -> closed(session));
+    socket.exceptionHandler(failure -> LOG.debug("socket {} failed: {}", session.id, failure.toString()));
+    // Oversized messages are refused before they are parsed.
+    socket.textMessageHandler(text -> {
+      if (text.length() > config.maxFrameBytes()
+          && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
+        session.close(CloseCodes.TOO_LARGE, "frame too large");
+      } else {
+        session.onFrame(text);
       }
-    }).onSuccess(valid -> {
-      WebSocketSession session = new WebSocketSession(valid, hub, socket);
-      socket.pause();
-      socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-      socket.binaryMessageHandler(binary -> session.onFrame(binary.toString()));
-      socket.pongHandler(pong -> session.heard());
-      socket.closeHandler(closed -> closed(session));
-      socket.exceptionHandler(failure -> LOG.debug("socket {} failed: {}", session.id, failure.toString()));
-      // Oversized messages are refused before they are parsed.
-      socket.textMessageHandler(text -> {
-        if (text.length() > config.maxFrameBytes()
-            && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
-          session.close(CloseCodes.TOO_LARGE, "frame too large");
-        } else {
-          session.onFrame(text);
+    });
+    if (socket.isClosed()) {
+      return Future.succeededFuture();
+    }
+    return open(session).transform(opened -> {
+      if (opened.failed()) {
+        if (!session.closed) {
+          session.close(closeCode(opened.cause()), "could not open the session");
         }
-      });
-      open(session).onComplete(opened -> {
-        if (opened.succeeded() && !session.closed) {
-          session.write(null, new JsonObject().put("type", "ready").put("userId", session.userId())
-              .put("sessionId", session.id).put("heartbeatMs", config.heartbeatMs()).encode());
-          socket.resume();
-          vertx.setTimer(config.resumeGraceMs(), id -> session.release());
-        } else if (!session.closed) {
-          session.close(opened.cause() instanceof ParleyException p && p.code() == ErrorCode.RATE_LIMITED
-              ? CloseCodes.RATE_LIMITED : CloseCodes.GOING_AWAY, "could not open the session");
-        }
-      });
+      } else if (!session.closed) {
+        session.write(null, new JsonObject().put("type", "ready").put("userId", session.userId())
+            .put("sessionId", session.id).put("heartbeatMs", config.heartbeatMs()).encode());
+        socket.resume();
+        vertx.setTimer(config.resumeGraceMs(), id -> session.release());
+      }
+      return Future.succeededFuture();
     });
   }
 
@@ -212,6 +261,7 @@ public final class SocketVerticle extends VerticleBase {
     socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
     String urlToken = queryParam(socket.uri(), "token");
     BridgeSession[] session = {null};
+    boolean[] gone = {false};
     List<Buffer> early = new ArrayList<>();
     socket.handler(buffer -> {
       if (session[0] != null) {
@@ -221,45 +271,52 @@ public final class SocketVerticle extends VerticleBase {
       }
     });
     socket.closeHandler(closed -> {
+      gone[0] = true;
       if (session[0] != null) {
         closed(session[0]);
       }
     });
-    Future<Claims> claims = urlToken != null ? auth.authenticate(urlToken) : firstFrameToken(early, socket);
-    claims.onFailure(failure -> socket.close(CloseCodes.UNAUTHORIZED, "unauthorized")).onSuccess(valid -> {
-      BridgeSession opened = new BridgeSession(valid, hub, socket);
-      open(opened).onComplete(done -> {
-        if (done.failed()) {
-          opened.close(CloseCodes.GOING_AWAY, "could not open the session");
-          return;
-        }
-        session[0] = opened;
-        early.forEach(buffer -> onBridgeFrame(opened, buffer));
-        early.clear();
-      });
-    });
+    Future<String> token = urlToken != null ? Future.succeededFuture(urlToken) : firstFrameToken(early);
+    token.compose(known -> opening.run(() -> gone[0] ? Future.failedFuture(CLOSED)
+        : auth.authenticate(known).compose(valid -> {
+          BridgeSession opened = new BridgeSession(valid, hub, socket);
+          return open(opened).transform(done -> {
+            if (done.succeeded() && !gone[0]) {
+              session[0] = opened;
+              early.forEach(buffer -> onBridgeFrame(opened, buffer));
+              early.clear();
+              return Future.succeededFuture();
+            }
+            // Gone while opening, or half opened: forget whatever was registered.
+            closed(opened);
+            return Future.failedFuture(done.succeeded() ? CLOSED : done.cause());
+          });
+        }))).onFailure(failure -> {
+          if (!gone[0]) {
+            socket.close(closeCode(failure), reason(failure));
+          }
+        });
   }
 
   /** Without ?token= the first frames must carry it in their headers; wait for the first one (bounded). */
-  private Future<Claims> firstFrameToken(List<Buffer> early, SockJSSocket socket) {
-    Promise<Claims> claims = Promise.promise();
+  private Future<String> firstFrameToken(List<Buffer> early) {
+    Promise<String> token = Promise.promise();
     long deadline = System.currentTimeMillis() + config.authTimeoutMs();
-    long[] timer = {0};
-    timer[0] = vertx.setPeriodic(20, id -> {
+    vertx.setPeriodic(20, id -> {
       if (!early.isEmpty()) {
         vertx.cancelTimer(id);
-        String token = headerToken(early.get(0));
-        if (token == null) {
-          claims.tryFail("no token");
+        String found = headerToken(early.get(0));
+        if (found == null) {
+          token.tryFail(unauthorized("no token"));
         } else {
-          auth.authenticate(token).onComplete(claims);
+          token.tryComplete(found);
         }
       } else if (System.currentTimeMillis() > deadline) {
         vertx.cancelTimer(id);
-        claims.tryFail("no token in time");
+        token.tryFail(unauthorized("no token in time"));
       }
     });
-    return claims.future();
+    return token.future();
   }
 
   private void onBridgeFrame(BridgeSession session, Buffer buffer) {
@@ -294,50 +351,61 @@ public final class SocketVerticle extends VerticleBase {
   /** Registers a session: connection cap, the rooms it follows, presence. */
   private Future<Void> open(Session session) {
     return presence.connections(session.userId()).otherwise(0).compose(count -> {
+      if (session.closed) {
+        return Future.failedFuture(CLOSED);
+      }
       if (count + hub.localConnections(session.userId()) > config.maxConnectionsPerUser() * 2
           || count >= config.maxConnectionsPerUser()) {
         return Future.failedFuture(new ParleyException(ErrorCode.RATE_LIMITED, "too many connections"));
       }
       hub.add(session);
-      Future<Void> rooms = session.followsAllRooms()
+      Future<List<String>> rooms = session.followsAllRooms()
           ? hub.userRooms(session.userId()).compose(ids -> Future.all(ids.stream()
-              .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids)))
-          : Future.succeededFuture();
-      return rooms.onSuccess(followed -> presence.connected(session.userId(), session.id)
+              .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids))
+              .map(ids))
+          : Future.succeededFuture(null);
+      return rooms.onSuccess(ids -> presence.connected(session.userId(), session.id)
           .onSuccess(first -> {
             if (first) {
-              announcePresence(session.userId(), "online", null);
+              announcePresence(session.userId(), ids, "online", null);
             }
-          }));
+          })).mapEmpty();
     });
   }
 
   private void closed(Session session) {
     session.closed = true;
+    List<String> roomIds = session.followsAllRooms() ? List.copyOf(session.roomIds()) : null;
     hub.remove(session);
     long at = System.currentTimeMillis();
     presence.disconnected(session.userId(), session.id, at).onSuccess(last -> {
       if (last) {
-        announcePresence(session.userId(), "offline", at);
+        announcePresence(session.userId(), roomIds, "offline", at);
       }
     });
   }
 
-  private void announcePresence(String userId, String status, Long lastSeen) {
+  /** {@code roomIds}: the user's rooms when the session followed all of them, else null (they are asked for). */
+  private void announcePresence(String userId, List<String> roomIds, String status, Long lastSeen) {
     JsonObject body = new JsonObject().put("userId", userId).put("status", status);
     if (lastSeen != null) {
       body.put("lastSeen", lastSeen);
     }
-    hub.userRooms(userId).onSuccess(roomIds -> roomIds.forEach(roomId -> vertx.eventBus().publish(
-        dev.parley.contract.Addresses.room(roomId),
-        dev.parley.contract.RoomEvent.by(userId, roomId, dev.parley.contract.RoomEvent.PRESENCE, body))));
+    (roomIds != null ? Future.succeededFuture(roomIds) : hub.userRooms(userId)).onSuccess(rooms -> rooms.forEach(
+        roomId -> vertx.eventBus().publish(dev.parley.contract.Addresses.room(roomId),
+            dev.parley.contract.RoomEvent.by(userId, roomId, dev.parley.contract.RoomEvent.PRESENCE, body))));
+  }
+
+  /** The sessions whose turn it is at this tick of a periodic task (a session stays in its slice). */
+  private List<Session> slice(int slice) {
+    return hub.all().stream().filter(session -> Math.floorMod(session.id.hashCode(), SLICES) == slice).toList();
   }
 
   /** Pings WebSockets and closes the ones that stayed silent for two heartbeats (4408). */
-  private void heartbeat() {
+  private void heartbeat(int slice) {
     long silentNanos = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs() * 2L);
     long now = System.nanoTime();
-    for (Session session : hub.all()) {
+    for (Session session : slice(slice)) {
       if (now - session.lastHeardNanos > silentNanos) {
         session.close(CloseCodes.NO_HEARTBEAT, "no heartbeat");
       } else if (session instanceof WebSocketSession socket) {
@@ -346,9 +414,9 @@ public final class SocketVerticle extends VerticleBase {
     }
   }
 
-  private void refreshPresence() {
+  private void refreshPresence(int slice) {
     List<String[]> connections = new ArrayList<>();
-    hub.all().forEach(session -> connections.add(new String[] {session.userId(), session.id}));
+    slice(slice).forEach(session -> connections.add(new String[] {session.userId(), session.id}));
     if (!connections.isEmpty()) {
       presence.refresh(connections);
     }

@@ -5,6 +5,9 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrameType;
+import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -15,18 +18,33 @@ import java.util.Map;
 final class WebSocketSession extends Session {
 
   private final ServerWebSocket socket;
+  /** The largest frame the server's codec writes whole (its max WebSocket frame size). */
+  private final int maxFrameBytes;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private int invalidFrames;
 
   WebSocketSession(Claims claims, SessionHub hub, ServerWebSocket socket) {
     super(claims, hub, socket, socket);
     this.socket = socket;
+    this.maxFrameBytes = hub.config.maxFrameBytes() * 4;
     this.holding = true;
   }
 
+  /**
+   * Writes the frame's shared bytes as one text frame. Vert.x 5.0 has no public text-frame factory taking bytes
+   * ({@code WebSocketFrame.textFrame} takes a String and encodes it again for every socket), so the frame is
+   * built with its implementation class; {@code getByteBuf()} is a slice with its own read index, so the same
+   * bytes can be written to any number of sockets.
+   */
   @Override
-  void transmit(String address, String frame) {
-    socket.writeTextMessage(frame);
+  void transmit(String address, Frame frame) {
+    Buffer bytes = frame.bytes();
+    if (bytes.length() > maxFrameBytes) {
+      // Over the codec's frame size: Vert.x splits it into continuation frames.
+      socket.writeTextMessage(frame.text);
+    } else {
+      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) bytes).getByteBuf(), true));
+    }
   }
 
   @Override
