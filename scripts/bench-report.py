@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes docs/benchmarks.md from scripts/bench's results.jsonl (argv[1]) for the suite size argv[2]."""
+"""Writes docs/benchmarks.md from scripts/bench's results.jsonl (argv[1]) for the suite size argv[2], followed by
+the hand-written docs/benchmarks-notes.md. Run from the repository root."""
 import json
 import platform
 import subprocess
@@ -103,7 +104,12 @@ if maxes:
                         r.get("deliveryP99Ms"), r.get("serverCores")]))
     out.append("")
 
-out.append("## Notes\n")
-out.append("See the issue notes for the interpretation of these figures, the profile of the maximum run and what "
-           "limits each one.\n")
+# The hand-written part (other benchmarks, interpretation, profiles) lives in docs/benchmarks-notes.md, so
+# that a new run rewrites the tables and keeps the text; update the text when the figures move.
+try:
+    with open("docs/benchmarks-notes.md") as notes:
+        out.append(notes.read())
+except FileNotFoundError:
+    out.append("## Notes\n")
+    out.append("See the issue notes for the interpretation of these figures.\n")
 print("\n".join(out))
