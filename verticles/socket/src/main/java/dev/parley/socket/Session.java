@@ -104,7 +104,9 @@ abstract class Session {
 
   /** {@code address} and {@code frame}: the event's room address and frame, shared by the room's sessions. */
   void onRoomEvent(RoomEvent event, String address, Frame frame) {
-    if (closed || !rooms.containsKey(event.roomId())) {
+    // One lookup per recipient: this runs for every member's socket of every event.
+    RoomCursor cursor = closed ? null : rooms.get(event.roomId());
+    if (cursor == null) {
       return;
     }
     if (event.userId() != null && event.userId().equals(userId())) {
@@ -117,7 +119,7 @@ abstract class Session {
       }
     }
     if (RoomEvent.MESSAGE.equals(event.type())) {
-      onMessage(event.roomId(), address, event.seq(), frame);
+      onMessage(event.roomId(), cursor, address, event.seq(), frame);
     } else {
       write(address, frame);
     }
@@ -132,8 +134,7 @@ abstract class Session {
     }
   }
 
-  private void onMessage(String roomId, String address, long seq, Frame frame) {
-    RoomCursor cursor = rooms.get(roomId);
+  private void onMessage(String roomId, RoomCursor cursor, String address, long seq, Frame frame) {
     if (cursor.last >= 0 && seq <= cursor.last) {
       return;
     }
