@@ -61,9 +61,18 @@ public final class RedisSupport {
     return endpoints.isEmpty() ? List.of(settings.string("redis.url")) : endpoints;
   }
 
-  /** The prefix of every key this node writes; tests give each run its own. */
+  /**
+   * The prefix of every key this node writes. Blank (the default) derives it from the cluster name and the
+   * database, {@code parley:<cluster.name>/<mysql.database>:}, so separate installs sharing one Redis do not
+   * share rate-limit counters, caches or presence; the nodes of one install agree on both anyway.
+   */
   public static String keyPrefix(Settings settings) {
-    return settings.string("redis.keyPrefix", "parley:");
+    String configured = settings.string("redis.keyPrefix", "");
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    return "parley:" + settings.string("cluster.name", "parley") + "/" + settings.string("mysql.database", "parley")
+        + ":";
   }
 
   public static Future<?> ping(RedisAPI api) {

@@ -77,4 +77,24 @@ class RedisSupportTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("redis.type");
   }
+
+  @Test
+  void blankKeyPrefixIsDerivedFromTheClusterNameAndDatabase() {
+    JsonObject config = TestConfig.config(Map.of());
+    config.getJsonObject("redis").put("keyPrefix", "");
+    config.getJsonObject("cluster").put("name", "acme-prod");
+    config.getJsonObject("mysql").put("database", "parley_acme");
+    JsonObject other = config.copy();
+    other.getJsonObject("mysql").put("database", "parley_staging");
+
+    assertThat(RedisSupport.keyPrefix(Settings.of(config))).isEqualTo("parley:acme-prod/parley_acme:");
+    assertThat(RedisSupport.keyPrefix(Settings.of(other))).isEqualTo("parley:acme-prod/parley_staging:");
+  }
+
+  @Test
+  void configuredKeyPrefixIsUsedAsIs() {
+    JsonObject config = TestConfig.config(Map.of("PARLEY_REDIS_KEYPREFIX", "shared:"));
+
+    assertThat(RedisSupport.keyPrefix(Settings.of(config))).isEqualTo("shared:");
+  }
 }
