@@ -1,0 +1,438 @@
+// The open room: its messages by seq (history, live events, holes filled from history), the composer (send,
+// reply, edit), deleting, jumping to a message in context, typing and read markers.
+import { $, state, me } from './state.js';
+import { el, setError, errorText, person, displayName, dayLabel, sameDay, timeElement, messageText } from './dom.js';
+import { api, roomPath, lastRoom } from './api.js';
+import * as bridge from './bridge.js';
+import { renderRooms, closeSidebar } from './sidebar.js';
+import { loadMembers, canModerate } from './members.js';
+import { renderRoomHeader } from './roominfo.js';
+
+const PAGE = 50;
+const TYPING_SHOWN_MS = 3000;
+const CONTEXT_BEFORE = 20;    // messages shown above a message jumped to
+const FOCUS_SHOWN_MS = 6000;  // how long a message jumped to stays marked
+
+let composing = null;         // {mode: 'reply' | 'edit', seq}
+const typers = new Map();     // userId -> timer, for the open room
+
+/**
+ * A room as the page holds it. {@code maxSeq} is the highest seq below which nothing is missing (down to
+ * {@code minSeq}): seqs grow by exactly one per room, so a message above {@code maxSeq + 1} shows a hole.
+ */
+function roomView(id) {
+  return { id, messages: new Map(), pending: new Map(), quotes: new Map(), maxSeq: 0, minSeq: Infinity,
+    hasMore: false, loading: null, members: [], focusSeq: null, stick: true, readTimer: null };
+}
+
+/** Opens a room at its newest messages, or around {@code around} (a seq) to show that message in context. */
+export async function openRoom(roomId, { around } = {}) {
+  if (!state.rooms.has(roomId)) return;
+  clearTyping();
+  cancelComposing();
+  const current = roomView(roomId);
+  state.current = current;
+  lastRoom.set(roomId);
+  renderRooms();
+  closeSidebar();
+  renderRoomHeader();
+  $('no-room').hidden = true;
+  $('room').hidden = false;
+  $('messages').replaceChildren();
+  $('messages-empty').hidden = true;
+  setError('room-error', '');
+  try {
+    const members = loadMembers(current);
+    if (around) {
+      current.maxSeq = Math.max(0, around - CONTEXT_BEFORE - 1);
+      current.focusSeq = around;
+      current.stick = false;
+      await loadHistory(current, { after: current.maxSeq });
+    } else {
+      await loadHistory(current, {});
+    }
+    await members;
+    if (state.current !== current) return;
+    if (around) current.hasMore = current.minSeq > 1;
+    renderMessages();
+    if (around) showFocus(current, around);
+    else $('message-text').focus();
+    bridge.confirm(roomId);
+    markRead();
+  } catch (error) {
+    if (state.current === current) setError('room-error', errorText(error));
+  }
+}
+
+export function closeRoom() {
+  state.current = null;
+  clearTyping();
+  cancelComposing();
+  $('room').hidden = true;
+  $('no-room').hidden = false;
+  renderRooms();
+}
+
+/** Shows a message: scrolls to it if it is loaded, else opens its room around it. */
+export function jumpTo(roomId, seq) {
+  const current = state.current;
+  if (current && current.id === roomId && current.messages.has(seq)) {
+    showFocus(current, seq);
+  } else {
+    openRoom(roomId, { around: seq });
+  }
+}
+
+function showFocus(current, seq) {
+  current.focusSeq = seq;
+  current.stick = false;
+  renderMessages();
+  const item = $('msg-' + seq);
+  if (item) {
+    item.scrollIntoView({ block: 'center' });
+    item.focus({ preventScroll: true });
+  }
+  setTimeout(() => {
+    if (current.focusSeq === seq) { current.focusSeq = null; renderMessages(); }
+  }, FOCUS_SHOWN_MS);
+}
+
+/** Reads a page of history into the room: {before} for older, {after} to catch up, {} for the latest. */
+async function loadHistory(current, { before, after }) {
+  const latest = before === undefined && after === undefined;
+  const params = new URLSearchParams({ limit: String(latest ? PAGE : 200) });
+  if (before !== undefined) params.set('before', before);
+  if (after !== undefined) params.set('after', after);
+  const page = await api('GET', roomPath(current.id, '/messages?' + params));
+  if (state.current !== current) return;
+  if (latest && page.messages.length > 0) {
+    // The latest page: everything up to its last seq is known from here on.
+    current.maxSeq = Math.max(current.maxSeq, page.messages[page.messages.length - 1].seq);
+  }
+  for (const message of page.messages) addMessage(current, message);
+  if (after === undefined) current.hasMore = page.hasMore;
+  if (after !== undefined && page.hasMore) await loadHistory(current, { after: current.maxSeq });
+}
+
+function addMessage(current, message) {
+  const known = current.messages.get(message.seq);
+  current.messages.set(message.seq, Object.assign(known || {}, message));
+  current.minSeq = Math.min(current.minSeq, message.seq);
+  while (current.messages.has(current.maxSeq + 1)) current.maxSeq += 1;
+}
+
+function replaceMessage(current, message) {
+  const known = current.messages.get(message.seq);
+  if (known) current.messages.set(message.seq, Object.assign({}, known, message));
+}
+
+function markDeleted(current, seq) {
+  const known = current.messages.get(seq);
+  if (known) current.messages.set(seq, Object.assign({}, known, { deleted: true, text: undefined }));
+}
+
+function hasHole(current) {
+  for (const seq of current.messages.keys()) if (seq > current.maxSeq) return true;
+  return false;
+}
+
+/** Fills a hole (missed messages while disconnected, or an event past a gap) from history. */
+export function catchUp(current, attempts = 3) {
+  if (!current.loading) {
+    current.loading = loadHistory(current, { after: current.maxSeq })
+      .then(() => renderMessages())
+      .catch((error) => setError('room-error', errorText(error)))
+      .finally(() => {
+        current.loading = null;
+        markRead();
+        if (state.current === current && hasHole(current) && attempts > 1) catchUp(current, attempts - 1);
+      });
+  }
+  return current.loading;
+}
+
+export async function loadOlder() {
+  const current = state.current;
+  if (!current || current.minSeq === Infinity) return;
+  const list = $('messages');
+  try {
+    const page = await api('GET', roomPath(current.id, '/messages?before=' + current.minSeq + '&limit=' + PAGE));
+    if (state.current !== current) return;
+    for (const message of page.messages) addMessage(current, message);
+    current.hasMore = page.hasMore;
+    // Keeps the messages on screen where they were while older ones appear above.
+    const fromBottom = list.scrollHeight - list.scrollTop;
+    current.stick = false;
+    renderMessages();
+    list.scrollTop = list.scrollHeight - fromBottom;
+  } catch (error) {
+    setError('room-error', errorText(error));
+  }
+}
+
+// --- rendering --------------------------------------------------------------------------------------------
+
+export function renderMessages() {
+  const current = state.current;
+  if (!current) return;
+  const list = $('messages');
+  const items = [];
+  let previous = null;
+  const stored = [...current.messages.values()].sort((a, b) => a.seq - b.seq);
+  for (const message of stored.concat([...current.pending.values()])) {
+    if (previous === null || !sameDay(previous.ts, message.ts)) {
+      items.push(el('li', { class: 'day', role: 'separator' }, el('span', null, dayLabel(message.ts))));
+    }
+    previous = message;
+    items.push(messageItem(current, message));
+  }
+  list.replaceChildren(...items);
+  $('messages-empty').hidden = items.length > 0;
+  $('older').hidden = !current.hasMore;
+  if (current.stick) list.scrollTop = list.scrollHeight;
+}
+
+function messageItem(current, m) {
+  const mine = m.senderId === me().id;
+  const text = m.deleted ? el('div', { class: 'text' }, '(deleted)')
+    : el('div', { class: 'text' }, messageText(m.text || '', me().username));
+  const classes = ['message', mine && 'mine', m.pending && 'pending', m.deleted && 'deleted',
+    text.querySelector('.mention.me') && 'mentions-me', current.focusSeq === m.seq && 'hit'];
+  return el('li', {
+    class: classes.filter(Boolean).join(' '),
+    id: m.pending ? null : 'msg-' + m.seq,
+    'data-seq': m.pending ? null : m.seq,
+    'data-sender': m.senderId,
+    tabIndex: m.pending ? null : -1,
+  },
+  el('div', { class: 'meta' }, person(m.senderId, 'sender'), ' ', timeElement(m.ts),
+    m.editedAt ? el('span', { class: 'edited', title: 'edited ' + new Date(m.editedAt).toLocaleString() }, ' (edited)') : null),
+  m.replyTo ? quote(current, m.replyTo) : null,
+  text,
+  m.pending || m.deleted ? null : actions(current, m, mine));
+}
+
+function actions(current, m, mine) {
+  const who = displayName(m.senderId);
+  return el('div', { class: 'actions' },
+    el('button', { type: 'button', class: 'reply', 'aria-label': 'Reply to ' + who, onclick: () => startReply(m) }, 'Reply'),
+    mine ? el('button', { type: 'button', class: 'edit', 'aria-label': 'Edit your message', onclick: () => startEdit(m) }, 'Edit') : null,
+    mine || canModerate() ? el('button', { type: 'button', class: 'delete', 'aria-label': 'Delete message from ' + who,
+      onclick: () => deleteMessage(current, m.seq) }, 'Delete') : null);
+}
+
+function snippet(text, length = 80) {
+  const flat = (text || '').replace(/\s+/g, ' ').trim();
+  return flat.length > length ? flat.slice(0, length - 1) + '…' : flat;
+}
+
+/** The message a reply answers, quoted; read from history when it is not loaded. */
+function quote(current, seq) {
+  let target = current.messages.get(seq) || current.quotes.get(seq);
+  if (!target && !current.quotes.has(seq)) {
+    current.quotes.set(seq, null);
+    api('GET', roomPath(current.id, '/messages?after=' + (seq - 1) + '&limit=1')).then((page) => {
+      if (page.messages[0]) current.quotes.set(seq, page.messages[0]);
+      if (state.current === current) renderMessages();
+    }).catch(() => {});
+  }
+  target = target || null;
+  return el('blockquote', { class: 'quote' },
+    el('button', { type: 'button', class: 'quote-jump', 'aria-label': 'Show the message this replies to',
+      onclick: () => jumpTo(current.id, seq) },
+    target ? person(target.senderId, 'quote-sender') : null, target ? ': ' : null,
+    target ? (target.deleted ? '(deleted)' : snippet(target.text)) : 'message #' + seq));
+}
+
+// --- composing --------------------------------------------------------------------------------------------
+
+function newClientMsgId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return 'c-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
+}
+
+export async function submitComposer(event) {
+  event.preventDefault();
+  const current = state.current;
+  const input = $('message-text');
+  const text = input.value;
+  if (!current || !text.trim()) return;
+  setError('room-error', '');
+  if (composing && composing.mode === 'edit') {
+    await saveEdit(current, composing.seq, text);
+    return;
+  }
+  const replyTo = composing && composing.mode === 'reply' ? composing.seq : undefined;
+  input.value = '';
+  resizeComposer();
+  cancelComposing();
+  const clientMsgId = newClientMsgId();
+  const key = 'pending-' + clientMsgId;
+  // Shown at once, greyed, until the server stored it.
+  current.pending.set(key, { senderId: me().id, text, ts: Date.now(), pending: true, replyTo });
+  current.stick = true;
+  current.focusSeq = null;
+  renderMessages();
+  try {
+    const ack = await postMessage(current.id, text, clientMsgId, replyTo);
+    current.pending.delete(key);
+    addMessage(current, { id: ack.msgId, roomId: current.id, seq: ack.seq, senderId: me().id, text, ts: ack.ts,
+      clientMsgId, replyTo });
+    renderMessages();
+    if (hasHole(current)) catchUp(current);
+    markRead();
+  } catch (error) {
+    current.pending.delete(key);
+    renderMessages();
+    input.value = text;
+    setError('room-error', 'Not sent: ' + errorText(error));
+  }
+}
+
+/** Over the bridge when it is open, else over REST; both idempotent on clientMsgId. */
+function postMessage(roomId, text, clientMsgId, replyTo) {
+  // The bridge's chat.send carries no replyTo (contract v1), so replies go over REST.
+  const viaBridge = replyTo === undefined ? bridge.send(roomId, text, clientMsgId) : null;
+  if (viaBridge) return viaBridge;
+  const body = { text, clientMsgId };
+  if (replyTo !== undefined) body.replyTo = replyTo;
+  return api('POST', roomPath(roomId, '/messages'), body).then((m) => ({ seq: m.seq, msgId: m.id, ts: m.ts }));
+}
+
+function startReply(m) {
+  composing = { mode: 'reply', seq: m.seq };
+  showComposerContext('Replying to ' + displayName(m.senderId) + ': ' + snippet(m.text, 60));
+}
+
+function startEdit(m) {
+  composing = { mode: 'edit', seq: m.seq };
+  $('message-text').value = m.text;
+  resizeComposer();
+  showComposerContext('Editing your message');
+}
+
+async function saveEdit(current, seq, text) {
+  try {
+    const updated = await api('PATCH', roomPath(current.id, '/messages/' + seq), { text });
+    replaceMessage(current, updated);
+    $('message-text').value = '';
+    resizeComposer();
+    cancelComposing();
+    renderMessages();
+  } catch (error) {
+    setError('room-error', 'Not saved: ' + errorText(error));
+  }
+}
+
+async function deleteMessage(current, seq) {
+  if (!window.confirm('Delete this message for everyone?')) return;
+  try {
+    await api('DELETE', roomPath(current.id, '/messages/' + seq));
+    markDeleted(current, seq);
+    renderMessages();
+  } catch (error) {
+    setError('room-error', 'Not deleted: ' + errorText(error));
+  }
+}
+
+function showComposerContext(text) {
+  $('composer-context-text').textContent = text;
+  $('composer-context').hidden = false;
+  $('message-text').focus();
+}
+
+export function cancelComposing() {
+  if (composing && composing.mode === 'edit') { $('message-text').value = ''; resizeComposer(); }
+  composing = null;
+  $('composer-context').hidden = true;
+}
+
+/** The composer grows with its text, up to six lines. */
+export function resizeComposer() {
+  const input = $('message-text');
+  input.rows = Math.min(6, Math.max(1, input.value.split('\n').length));
+}
+
+/** Enter sends, Shift+Enter starts a new line, Escape cancels a reply or an edit. */
+export function onComposerKey(event) {
+  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    event.preventDefault();
+    $('composer').requestSubmit();
+  } else if (event.key === 'Escape' && composing) {
+    event.preventDefault();
+    cancelComposing();
+  }
+}
+
+export function onComposerInput() {
+  resizeComposer();
+  if (state.current && $('message-text').value.trim()) bridge.typing(state.current.id);
+}
+
+export function onMessagesScroll() {
+  const list = $('messages');
+  if (state.current) state.current.stick = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+}
+
+// --- typing and read markers ------------------------------------------------------------------------------
+
+function showTyping(userId) {
+  clearTimeout(typers.get(userId));
+  typers.set(userId, setTimeout(() => { typers.delete(userId); renderTyping(); }, TYPING_SHOWN_MS));
+  renderTyping();
+}
+
+function clearTyping() {
+  typers.forEach((timer) => clearTimeout(timer));
+  typers.clear();
+  renderTyping();
+}
+
+function renderTyping() {
+  const names = [...typers.keys()].map(displayName);
+  $('typing').textContent = names.length === 0 ? ''
+    : names.join(', ') + (names.length === 1 ? ' is typing…' : ' are typing…');
+}
+
+export function markRead() {
+  const current = state.current;
+  if (!current || current.maxSeq === 0 || document.hidden) return;
+  clearTimeout(current.readTimer);
+  current.readTimer = setTimeout(() => {
+    api('POST', roomPath(current.id, '/read'), { seq: current.maxSeq }).catch(() => {});
+    const room = state.rooms.get(current.id);
+    if (room && room.unread) { room.unread = 0; renderRooms(); }
+  }, 300);
+}
+
+// --- live events of the open room -------------------------------------------------------------------------
+
+/** An event on chat.room.<id> for the open room; returns false when it is not the open one. */
+export function onOpenRoomEvent(roomId, event) {
+  const current = state.current && state.current.id === roomId ? state.current : null;
+  if (!current) return false;
+  switch (event.type) {
+    case 'message':
+      typers.delete(event.senderId);
+      renderTyping();
+      addMessage(current, event);
+      if (hasHole(current)) catchUp(current);
+      renderMessages();
+      markRead();
+      break;
+    case 'message.updated':
+      replaceMessage(current, event);
+      renderMessages();
+      break;
+    case 'message.deleted':
+      markDeleted(current, event.seq);
+      renderMessages();
+      break;
+    case 'typing':
+      if (event.userId !== me().id) showTyping(event.userId);
+      break;
+    default:
+      break;
+  }
+  return true;
+}
