@@ -40,9 +40,17 @@ async function openPage(context, who, { sockets, clock } = {}) {
   const page = await context.newPage();
   if (clock) await page.clock.setFixedTime(clock);
   if (sockets) {
-    // Passes the page's bridge WebSockets through, keeping a handle to cut them later.
+    // Passes the page's bridge WebSockets through, keeping a handle to cut them later. While
+    // sockets.holdRegisterMs is set, room registrations reach the server that much later than the frames
+    // after them: the server is slow to put a registration in place.
     await page.routeWebSocket(/\/eventbus\//, (socket) => {
-      sockets.push({ page: socket, server: socket.connectToServer() });
+      const server = socket.connectToServer();
+      socket.onMessage((data) => {
+        const held = sockets.holdRegisterMs && String(data).includes('\\"type\\":\\"register\\"');
+        if (held) setTimeout(() => server.send(data), sockets.holdRegisterMs);
+        else server.send(data);
+      });
+      sockets.push({ page: socket, server });
     });
   }
   page.setDefaultTimeout(WAIT);
@@ -329,11 +337,14 @@ test('two users use every part of the page', async (t) => {
     await bob.locator('#conn-status:not([data-state="open"])').waitFor();
     await waitOnline(alice, bobId, false);
     await send(alice, 'while you were offline');
+    bobSockets.holdRegisterMs = 1500;
     await bobContext.setOffline(false);
     await bob.locator('#conn-status[data-state="open"]').waitFor();
-    // Typing at once, before the room's registration is surely in place: the page holds it until it is.
+    // Typing at once, before the room's registration is in place (held back above): the page holds the
+    // typing until the server confirms the registration, instead of sending what the server would drop.
     await bob.locator('#message-text').pressSequentially('and one more', { delay: 50 });
-    await alice.locator('#typing', { hasText: `${bobShown} is typing` }).waitFor();
+    await alice.locator('#typing', { hasText: `${bobShown} is typing` }).waitFor({ timeout: 5000 });
+    bobSockets.holdRegisterMs = 0;
     await message(bob, 'while you were offline').waitFor();
     await waitOnline(alice, bobId, true);
     await bob.locator('#message-text').fill('');
