@@ -463,7 +463,9 @@ test('two users use every part of the page', async (t) => {
     await alice.fill('#add-member-q', bobName);
     await alice.click('#add-member button[type=submit]');
     await alice.locator('#add-member-results li', { hasText: bobShown }).locator('button.add').click();
+    const madeAdmin = alice.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith(`/members/${bobId}`));
     await alice.locator(`#member-list li[data-user-id="${bobId}"] select.role`).selectOption('admin');
+    assert.equal((await madeAdmin).status(), 200);
     await openRoom(bob, ops);
     await bob.click('#info-button');
     await bob.locator('#info-role', { hasText: 'admin' }).waitFor();

@@ -8,8 +8,8 @@ import { setError, errorText } from './js/dom.js';
 import { request, api, sessionHooks, saveSession, forgetSession, readStoredSession, lastRoom } from './js/api.js';
 import * as bridge from './js/bridge.js';
 import { loadRooms, renderRooms, roomGone, createRoom, searchPublic, searchPeople } from './js/sidebar.js';
-import { openRoom, closeRoom, catchUp, loadOlder, markRead, submitComposer, onComposerKey, onComposerInput,
-  onMessagesScroll, onOpenRoomEvent, cancelComposing } from './js/room.js';
+import { openRoom, closeRoom, catchUp, loadOlder, markRead, onMessagesScroll, onOpenRoomEvent } from './js/room.js';
+import { submitComposer, onComposerKey, onComposerInput, cancelComposing } from './js/composer.js';
 import { setPresence, onPresenceSnapshot, refreshMembers, onMemberUpdated, searchUsersToAdd } from './js/members.js';
 import { renderRoomHeader, onRoomUpdated, saveSettings, toggleMute, loadMutes, leaveRoom, deleteRoom } from './js/roominfo.js';
 import { loadNotifications, onNotification, markAllRead } from './js/notifications.js';

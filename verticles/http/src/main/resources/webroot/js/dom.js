@@ -81,6 +81,12 @@ export function timeElement(ts) {
     timeLabel(ts));
 }
 
+/** One line of a text, cut to {@code length} characters. */
+export function snippet(text, length = 80) {
+  const flat = (text || '').replace(/\s+/g, ' ').trim();
+  return flat.length > length ? flat.slice(0, length - 1) + '…' : flat;
+}
+
 // --- message text -----------------------------------------------------------------------------------------
 
 // @username not glued to a preceding word (as the notifier reads it); a trailing '.' or '-' ends a sentence.

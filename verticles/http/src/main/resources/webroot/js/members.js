@@ -5,6 +5,7 @@ import { el, setError, errorText, person, displayName } from './dom.js';
 import { api, roomPath } from './api.js';
 import * as bridge from './bridge.js';
 import { renderMessages } from './room.js';
+import { renderRoomHeader } from './roominfo.js';
 
 const ROLES = ['member', 'admin', 'owner'];
 
@@ -32,7 +33,16 @@ export async function loadMembers(current) {
     state.profiles.set(member.userId, Object.assign({}, known, { username: member.username }));
   }
   current.members = members;
-  renderMembers();
+  // The list is fresher than GET /rooms for my own role (a role change may have come before this page
+  // followed the room, so without its room.updated event).
+  const mine = members.find((m) => m.userId === me().id);
+  const room = state.rooms.get(current.id);
+  if (mine && room && room.role !== mine.role) {
+    room.role = mine.role;
+    renderRoomHeader();
+  } else {
+    renderMembers();
+  }
   resolveDisplayNames(current, members);
 }
 

@@ -1,7 +1,8 @@
-// The open room: its messages by seq (history, live events, holes filled from history), the composer (send,
-// reply, edit), deleting, jumping to a message in context, typing and read markers.
+// The open room: its messages by seq (history, live events, holes filled from history), deleting, jumping to
+// a message in context, typing and read markers. The send box is composer.js.
 import { $, state, me } from './state.js';
-import { el, setError, errorText, person, displayName, dayLabel, sameDay, timeElement, messageText } from './dom.js';
+import { el, setError, errorText, person, displayName, dayLabel, sameDay, timeElement, messageText, snippet } from './dom.js';
+import { cancelComposing, startReply, startEdit } from './composer.js';
 import { api, roomPath, lastRoom } from './api.js';
 import * as bridge from './bridge.js';
 import { renderRooms, closeSidebar } from './sidebar.js';
@@ -13,7 +14,6 @@ const TYPING_SHOWN_MS = 3000;
 const CONTEXT_BEFORE = 20;    // messages shown above a message jumped to
 const FOCUS_SHOWN_MS = 6000;  // how long a message jumped to stays marked
 
-let composing = null;         // {mode: 'reply' | 'edit', seq}
 const typers = new Map();     // userId -> timer, for the open room
 
 /**
@@ -114,14 +114,14 @@ async function loadHistory(current, { before, after }) {
   if (after !== undefined && page.hasMore) await loadHistory(current, { after: current.maxSeq });
 }
 
-function addMessage(current, message) {
+export function addMessage(current, message) {
   const known = current.messages.get(message.seq);
   current.messages.set(message.seq, Object.assign(known || {}, message));
   current.minSeq = Math.min(current.minSeq, message.seq);
   while (current.messages.has(current.maxSeq + 1)) current.maxSeq += 1;
 }
 
-function replaceMessage(current, message) {
+export function replaceMessage(current, message) {
   const known = current.messages.get(message.seq);
   if (known) current.messages.set(message.seq, Object.assign({}, known, message));
 }
@@ -131,7 +131,7 @@ function markDeleted(current, seq) {
   if (known) current.messages.set(seq, Object.assign({}, known, { deleted: true, text: undefined }));
 }
 
-function hasHole(current) {
+export function hasHole(current) {
   for (const seq of current.messages.keys()) if (seq > current.maxSeq) return true;
   return false;
 }
@@ -168,6 +168,12 @@ export async function loadOlder() {
   } catch (error) {
     setError('room-error', errorText(error));
   }
+}
+
+/** Follows new messages while the list is scrolled to the bottom, not after the user scrolled up. */
+export function onMessagesScroll() {
+  const list = $('messages');
+  if (state.current) state.current.stick = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
 }
 
 // --- rendering --------------------------------------------------------------------------------------------
@@ -221,11 +227,6 @@ function actions(current, m, mine) {
       onclick: () => deleteMessage(current, m.seq) }, 'Delete') : null);
 }
 
-function snippet(text, length = 80) {
-  const flat = (text || '').replace(/\s+/g, ' ').trim();
-  return flat.length > length ? flat.slice(0, length - 1) + '…' : flat;
-}
-
 /** The message a reply answers, quoted; read from history when it is not loaded. */
 function quote(current, seq) {
   let target = current.messages.get(seq) || current.quotes.get(seq);
@@ -244,86 +245,6 @@ function quote(current, seq) {
     target ? (target.deleted ? '(deleted)' : snippet(target.text)) : 'message #' + seq));
 }
 
-// --- composing --------------------------------------------------------------------------------------------
-
-function newClientMsgId() {
-  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-  return 'c-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
-}
-
-export async function submitComposer(event) {
-  event.preventDefault();
-  const current = state.current;
-  const input = $('message-text');
-  const text = input.value;
-  if (!current || !text.trim()) return;
-  setError('room-error', '');
-  if (composing && composing.mode === 'edit') {
-    await saveEdit(current, composing.seq, text);
-    return;
-  }
-  const replyTo = composing && composing.mode === 'reply' ? composing.seq : undefined;
-  input.value = '';
-  resizeComposer();
-  cancelComposing();
-  const clientMsgId = newClientMsgId();
-  const key = 'pending-' + clientMsgId;
-  // Shown at once, greyed, until the server stored it.
-  current.pending.set(key, { senderId: me().id, text, ts: Date.now(), pending: true, replyTo });
-  current.stick = true;
-  current.focusSeq = null;
-  renderMessages();
-  try {
-    const ack = await postMessage(current.id, text, clientMsgId, replyTo);
-    current.pending.delete(key);
-    addMessage(current, { id: ack.msgId, roomId: current.id, seq: ack.seq, senderId: me().id, text, ts: ack.ts,
-      clientMsgId, replyTo });
-    renderMessages();
-    if (hasHole(current)) catchUp(current);
-    markRead();
-  } catch (error) {
-    current.pending.delete(key);
-    renderMessages();
-    input.value = text;
-    setError('room-error', 'Not sent: ' + errorText(error));
-  }
-}
-
-/** Over the bridge when it is open, else over REST; both idempotent on clientMsgId. */
-function postMessage(roomId, text, clientMsgId, replyTo) {
-  // The bridge's chat.send carries no replyTo (contract v1), so replies go over REST.
-  const viaBridge = replyTo === undefined ? bridge.send(roomId, text, clientMsgId) : null;
-  if (viaBridge) return viaBridge;
-  const body = { text, clientMsgId };
-  if (replyTo !== undefined) body.replyTo = replyTo;
-  return api('POST', roomPath(roomId, '/messages'), body).then((m) => ({ seq: m.seq, msgId: m.id, ts: m.ts }));
-}
-
-function startReply(m) {
-  composing = { mode: 'reply', seq: m.seq };
-  showComposerContext('Replying to ' + displayName(m.senderId) + ': ' + snippet(m.text, 60));
-}
-
-function startEdit(m) {
-  composing = { mode: 'edit', seq: m.seq };
-  $('message-text').value = m.text;
-  resizeComposer();
-  showComposerContext('Editing your message');
-}
-
-async function saveEdit(current, seq, text) {
-  try {
-    const updated = await api('PATCH', roomPath(current.id, '/messages/' + seq), { text });
-    replaceMessage(current, updated);
-    $('message-text').value = '';
-    resizeComposer();
-    cancelComposing();
-    renderMessages();
-  } catch (error) {
-    setError('room-error', 'Not saved: ' + errorText(error));
-  }
-}
-
 async function deleteMessage(current, seq) {
   if (!window.confirm('Delete this message for everyone?')) return;
   try {
@@ -333,45 +254,6 @@ async function deleteMessage(current, seq) {
   } catch (error) {
     setError('room-error', 'Not deleted: ' + errorText(error));
   }
-}
-
-function showComposerContext(text) {
-  $('composer-context-text').textContent = text;
-  $('composer-context').hidden = false;
-  $('message-text').focus();
-}
-
-export function cancelComposing() {
-  if (composing && composing.mode === 'edit') { $('message-text').value = ''; resizeComposer(); }
-  composing = null;
-  $('composer-context').hidden = true;
-}
-
-/** The composer grows with its text, up to six lines. */
-export function resizeComposer() {
-  const input = $('message-text');
-  input.rows = Math.min(6, Math.max(1, input.value.split('\n').length));
-}
-
-/** Enter sends, Shift+Enter starts a new line, Escape cancels a reply or an edit. */
-export function onComposerKey(event) {
-  if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    $('composer').requestSubmit();
-  } else if (event.key === 'Escape' && composing) {
-    event.preventDefault();
-    cancelComposing();
-  }
-}
-
-export function onComposerInput() {
-  resizeComposer();
-  if (state.current && $('message-text').value.trim()) bridge.typing(state.current.id);
-}
-
-export function onMessagesScroll() {
-  const list = $('messages');
-  if (state.current) state.current.stick = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
 }
 
 // --- typing and read markers ------------------------------------------------------------------------------
