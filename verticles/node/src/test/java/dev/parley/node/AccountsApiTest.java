@@ -52,6 +52,8 @@ class AccountsApiTest {
   private static final String PREFIX = ENV.get("PARLEY_REDIS_KEYPREFIX");
   private static final int LOGIN_PER_IP = 40;
   private static final int LOGIN_PER_USERNAME = 5;
+  /** The per-username ceiling over all addresses: above the 10 addresses of the lockout test. */
+  private static final int LOGIN_PER_USERNAME_ANYWHERE = 15;
 
   private static Node first;
   private static Node second;
@@ -70,7 +72,8 @@ class AccountsApiTest {
     // Own rate-limit counters and session keys, so other test classes of this run cannot interfere.
     env.put("PARLEY_REDIS_KEYPREFIX", env.get("PARLEY_REDIS_KEYPREFIX") + "accounts:");
     env.put("PARLEY_AUTH_RATELIMIT_LOGINPERIP_LIMIT", String.valueOf(LOGIN_PER_IP));
-    env.put("PARLEY_AUTH_RATELIMIT_LOGINPERUSERNAME_LIMIT", String.valueOf(LOGIN_PER_USERNAME));
+    env.put("PARLEY_AUTH_RATELIMIT_LOGINPERUSERNAMEANDIP_LIMIT", String.valueOf(LOGIN_PER_USERNAME));
+    env.put("PARLEY_AUTH_RATELIMIT_LOGINPERUSERNAME_LIMIT", String.valueOf(LOGIN_PER_USERNAME_ANYWHERE));
     env.put("PARLEY_AUTH_RATELIMIT_REGISTERPERIP_LIMIT", "200");
     env.put("PARLEY_AUTH_RATELIMIT_REGISTERPERUSERNAME_LIMIT", "10");
     return env;
@@ -604,6 +607,42 @@ class AccountsApiTest {
     }
     // The account itself is fine: its tokens keep working.
     assertThat(get("/api/v1/users/me", account.accessToken()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(43)
+  void wrongPasswordsFromTenAddressesDoNotLockTheRealUserOut() {
+    Account account = register();
+    for (int i = 0; i < 10; i++) {
+      WebClient attacker = WebClient.create(client, new WebClientOptions().setLocalAddress("127.0.1." + (10 + i)));
+      try {
+        assertError(call(attacker, firstPort, HttpMethod.POST, "/api/v1/auth/login", null,
+            credentials(account.username(), password()).toBuffer()), 401, "unauthorized", null);
+      } finally {
+        attacker.close();
+      }
+    }
+    // The real user, from their own address, still gets in.
+    assertThat(post("/api/v1/auth/login", credentials(account.username(), account.password())).statusCode())
+        .isEqualTo(200);
+
+    // Guessing from yet more addresses still meets the per-username ceiling.
+    int refused = 0;
+    for (int i = 0; i < LOGIN_PER_USERNAME_ANYWHERE; i++) {
+      WebClient attacker = WebClient.create(client, new WebClientOptions().setLocalAddress("127.0.2." + (10 + i)));
+      try {
+        HttpResponse<Buffer> response = call(attacker, firstPort, HttpMethod.POST, "/api/v1/auth/login", null,
+            credentials(account.username(), password()).toBuffer());
+        if (response.statusCode() == 429) {
+          refused++;
+        }
+      } finally {
+        attacker.close();
+      }
+    }
+    // 10 + 1 + 15 attempts in one window against a ceiling of 15: the last 11 are refused.
+    int attempts = 10 + 1 + LOGIN_PER_USERNAME_ANYWHERE;
+    assertThat(refused).isEqualTo(attempts - LOGIN_PER_USERNAME_ANYWHERE);
   }
 
   @Test
