@@ -16,17 +16,31 @@ import io.vertx.core.json.JsonObject;
  */
 public final class ParleyException extends RuntimeException {
 
+  /** Key of the seconds to wait in the event-bus form; HTTP sends them as Retry-After, not in the body. */
+  private static final String RETRY_AFTER = "retryAfter";
+
   private final ErrorCode code;
   private final String field;
+  private final long retryAfterSeconds;
 
   public ParleyException(ErrorCode code, String message) {
     this(code, message, null);
   }
 
   public ParleyException(ErrorCode code, String message, String field) {
+    this(code, message, field, 0);
+  }
+
+  private ParleyException(ErrorCode code, String message, String field, long retryAfterSeconds) {
     super(message, null, false, false);
     this.code = code;
     this.field = field;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** {@code rate_limited}, to be retried after that many seconds (at least 1). */
+  public static ParleyException rateLimited(String message, long retryAfterSeconds) {
+    return new ParleyException(ErrorCode.RATE_LIMITED, message, null, Math.max(1, retryAfterSeconds));
   }
 
   public static ParleyException badRequest(String field, String message) {
@@ -45,6 +59,11 @@ public final class ParleyException extends RuntimeException {
     return field;
   }
 
+  /** Seconds the caller should wait before retrying, or 0 when the error does not say. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
+  }
+
   /** The body of an error response: {@code {"error": {"code", "message", "field"?}}}. */
   public JsonObject toErrorBody() {
     return new JsonObject().put("error", toJson());
@@ -60,7 +79,11 @@ public final class ParleyException extends RuntimeException {
 
   /** Fails an event-bus request with this error, in the form {@link #from(Throwable)} reads back. */
   public void failReply(Message<?> request) {
-    request.fail(code.status(), toJson().encode());
+    JsonObject json = toJson();
+    if (retryAfterSeconds > 0) {
+      json.put(RETRY_AFTER, retryAfterSeconds);
+    }
+    request.fail(code.status(), json.encode());
   }
 
   /** Fails an event-bus request with whatever went wrong, mapped to a client-safe error. */
@@ -88,7 +111,8 @@ public final class ParleyException extends RuntimeException {
     try {
       JsonObject json = new JsonObject(reply.getMessage() == null ? "" : reply.getMessage());
       if (code.wire().equals(json.getString("code"))) {
-        return new ParleyException(code, json.getString("message", code.wire()), json.getString("field"));
+        return new ParleyException(code, json.getString("message", code.wire()), json.getString("field"),
+            json.getLong(RETRY_AFTER, 0L));
       }
     } catch (DecodeException | ClassCastException notOurs) {
       // A failure raised by code that does not speak this protocol: its text may hold internals, drop it.

@@ -29,7 +29,9 @@ final class ErrorResponses {
     if (ctx.response().ended()) {
       return;
     }
-    if ((error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.UNAVAILABLE)
+    if (error.retryAfterSeconds() > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
+    } else if ((error.code() == ErrorCode.RATE_LIMITED || error.code() == ErrorCode.UNAVAILABLE)
         && ctx.response().headers().get("Retry-After") == null) {
       ctx.response().putHeader("Retry-After", "1");
     }

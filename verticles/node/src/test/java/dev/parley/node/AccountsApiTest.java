@@ -52,6 +52,8 @@ class AccountsApiTest {
   private static final String PREFIX = ENV.get("PARLEY_REDIS_KEYPREFIX");
   private static final int LOGIN_PER_IP = 40;
   private static final int LOGIN_PER_USERNAME = 5;
+  /** The per-username ceiling over all addresses: above the attempts of the lockout test before its last part. */
+  private static final int LOGIN_PER_USERNAME_ANYWHERE = 20;
 
   private static Node first;
   private static Node second;
@@ -70,7 +72,8 @@ class AccountsApiTest {
     // Own rate-limit counters and session keys, so other test classes of this run cannot interfere.
     env.put("PARLEY_REDIS_KEYPREFIX", env.get("PARLEY_REDIS_KEYPREFIX") + "accounts:");
     env.put("PARLEY_AUTH_RATELIMIT_LOGINPERIP_LIMIT", String.valueOf(LOGIN_PER_IP));
-    env.put("PARLEY_AUTH_RATELIMIT_LOGINPERUSERNAME_LIMIT", String.valueOf(LOGIN_PER_USERNAME));
+    env.put("PARLEY_AUTH_RATELIMIT_LOGINPERUSERNAMEANDIP_LIMIT", String.valueOf(LOGIN_PER_USERNAME));
+    env.put("PARLEY_AUTH_RATELIMIT_LOGINPERUSERNAME_LIMIT", String.valueOf(LOGIN_PER_USERNAME_ANYWHERE));
     env.put("PARLEY_AUTH_RATELIMIT_REGISTERPERIP_LIMIT", "200");
     env.put("PARLEY_AUTH_RATELIMIT_REGISTERPERUSERNAME_LIMIT", "10");
     return env;
@@ -604,6 +607,44 @@ class AccountsApiTest {
     }
     // The account itself is fine: its tokens keep working.
     assertThat(get("/api/v1/users/me", account.accessToken()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(43)
+  void wrongPasswordsFromTenAddressesDoNotLockTheRealUserOut() {
+    Account account = register();
+    // Guessing from one address is limited...
+    for (int i = 0; i < LOGIN_PER_USERNAME; i++) {
+      assertThat(wrongPasswordFrom("127.0.1.1", account).statusCode()).isEqualTo(401);
+    }
+    assertThat(wrongPasswordFrom("127.0.1.1", account).statusCode()).isEqualTo(429);
+    // ...and guesses from 10 other addresses neither are refused nor lock the account.
+    for (int i = 0; i < 10; i++) {
+      assertError(wrongPasswordFrom("127.0.1." + (10 + i), account), 401, "unauthorized", null);
+    }
+    // The real user, from their own address, still gets in.
+    assertThat(post("/api/v1/auth/login", credentials(account.username(), account.password())).statusCode())
+        .isEqualTo(200);
+
+    // Guessing from yet more addresses meets the per-username ceiling.
+    int refused = 0;
+    for (int i = 0; i < 10; i++) {
+      if (wrongPasswordFrom("127.0.2." + (10 + i), account).statusCode() == 429) {
+        refused++;
+      }
+    }
+    int attempts = LOGIN_PER_USERNAME + 1 + 10 + 1 + 10;
+    assertThat(refused).isEqualTo(attempts - LOGIN_PER_USERNAME_ANYWHERE);
+  }
+
+  private static HttpResponse<Buffer> wrongPasswordFrom(String address, Account account) {
+    WebClient attacker = WebClient.create(client, new WebClientOptions().setLocalAddress(address));
+    try {
+      return call(attacker, firstPort, HttpMethod.POST, "/api/v1/auth/login", null,
+          credentials(account.username(), password()).toBuffer());
+    } finally {
+      attacker.close();
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.parley.persistence;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -36,7 +37,10 @@ final class Migrations {
   static final List<String> FILES = List.of(
       "V001__accounts.sql",
       "V002__rooms_messages.sql",
-      "V003__message_events.sql");
+      "V003__message_events.sql",
+      "V004__room_caps.sql");
+  /** ER_DUP_KEYNAME: an ADD KEY that a node applied before dying, so the migration was not yet recorded. */
+  private static final int DUPLICATE_KEY_NAME = 1061;
 
   private Migrations() {
   }
@@ -90,7 +94,9 @@ final class Migrations {
       }
       Future<Void> chain = Future.succeededFuture();
       for (String statement : statements(content.toString(StandardCharsets.UTF_8))) {
-        chain = chain.compose(previous -> connection.query(statement).execute().mapEmpty());
+        chain = chain.compose(previous -> connection.query(statement).execute().<Void>mapEmpty()
+            .recover(failure -> failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY_NAME
+                ? Future.succeededFuture() : Future.failedFuture(failure)));
       }
       return chain
           .compose(done -> connection

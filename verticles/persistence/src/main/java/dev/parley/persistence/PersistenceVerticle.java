@@ -78,7 +78,7 @@ public final class PersistenceVerticle extends VerticleBase {
     }
     return List.of(
         new AccountsStore(vertx, global).register(),
-        new RoomsStore(vertx, shards).register(),
+        new RoomsStore(vertx, shards, RoomCaps.from(settings)).register(),
         new MessageStore(vertx, shards, sendConfig, batchers).register(),
         EventLog.register(vertx, logs),
         new NotificationStore(vertx, shards).register());

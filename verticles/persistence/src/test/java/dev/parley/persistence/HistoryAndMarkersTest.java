@@ -148,7 +148,7 @@ class HistoryAndMarkersTest {
         .mapToLong(m -> m.getLong("seq")).max().orElseThrow();
     assertThat(unread(reader)).isEqualTo(1000L - lastOwn);
     String other = fixture.users(1).get(0);
-    Await.result(fixture.rooms(RoomActions.ADD_MEMBER, new JsonObject().put("roomId", room).put("memberId", other)));
+    Await.result(fixture.rooms(RoomActions.ADD_MEMBER, new JsonObject().put("userId", users.get(0)).put("roomId", room).put("memberId", other)));
     assertThat(unread(other)).isEqualTo(1000L);
 
     Await.result(fixture.messages(RoomActions.READ, new JsonObject().put("userId", other).put("roomId", room).put("seq", 400)));

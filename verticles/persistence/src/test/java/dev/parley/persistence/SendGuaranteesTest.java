@@ -118,7 +118,7 @@ class SendGuaranteesTest {
 
     // Let some of the kicked user's messages through, then kick.
     Await.result(waitUntil(() -> acked.size() >= 20));
-    Await.result(one.rooms(RoomActions.REMOVE_MEMBER, new JsonObject().put("roomId", room).put("memberId", kicked)));
+    Await.result(one.rooms(RoomActions.REMOVE_MEMBER, new JsonObject().put("userId", users.get(0)).put("roomId", room).put("memberId", kicked)));
     long lastSeqAtKick = rows("SELECT last_seq FROM rooms WHERE id = ?", room).get(0).getLong("last_seq");
     Await.result(waitUntil(() -> refused.size() >= 5));
     stop.set(true);

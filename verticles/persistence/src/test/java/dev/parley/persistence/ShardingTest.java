@@ -139,7 +139,7 @@ class ShardingTest {
   void membersOfARoomOnAnotherShardKeepTheirUsernames() {
     String room = roomsByShard.get(1).get(1);
     JsonObject added = Await.result(fixture.rooms(RoomActions.ADD_MEMBER,
-        new JsonObject().put("roomId", room).put("memberId", users.get(2)).put("role", "member")));
+        new JsonObject().put("userId", users.get(0)).put("roomId", room).put("memberId", users.get(2)).put("role", "member")));
     assertThat(added.getString("username")).isEqualTo(username(2));
     JsonArray members = Await.result(fixture.<JsonObject>rooms(RoomActions.MEMBERS,
         new JsonObject().put("roomId", room))).getJsonArray("members");
@@ -147,7 +147,7 @@ class ShardingTest {
         .containsExactlyInAnyOrder(username(0), username(1), username(2));
 
     ParleyException unknownUser = ParleyException.from(Await.failure(fixture.rooms(RoomActions.ADD_MEMBER,
-        new JsonObject().put("roomId", room).put("memberId", "999999999").put("role", "member"))));
+        new JsonObject().put("userId", users.get(0)).put("roomId", room).put("memberId", "999999999").put("role", "member"))));
     assertThat(unknownUser.code()).isEqualTo(ErrorCode.NOT_FOUND);
   }
 
@@ -223,7 +223,7 @@ class ShardingTest {
   void mentionsInARoomOnShardOneNotifyItsMembers() {
     String room = roomsByShard.get(1).get(0);
     Await.result(fixture.rooms(RoomActions.ADD_MEMBER,
-        new JsonObject().put("roomId", room).put("memberId", users.get(2)).put("role", "member"))
+        new JsonObject().put("userId", users.get(0)).put("roomId", room).put("memberId", users.get(2)).put("role", "member"))
         .recover(alreadyMember -> Future.succeededFuture()));
     JsonArray created = Await.result(fixture.<JsonObject>request(Addresses.PERSISTENCE_NOTIFICATIONS,
         NotificationActions.DELIVER, new JsonObject().put("items", new JsonArray().add(new JsonObject()

@@ -1,11 +1,10 @@
 package dev.parley.rooms;
 
-import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
-import io.vertx.core.json.JsonObject;
+import dev.parley.contract.RoomStanding;
 import java.util.Set;
 
-/** Who may do what in a room, and what a valid room looks like (CONTRACT.md limits). */
+/** What a valid room request looks like (CONTRACT.md limits). Who may do what is {@link RoomStanding}. */
 final class RoomRules {
 
   static final Set<String> VISIBILITIES = Set.of("public", "private");
@@ -13,70 +12,6 @@ final class RoomRules {
   static final int MAX_NAME_CHARS = 100;
 
   private RoomRules() {
-  }
-
-  /** The caller's standing, from the persistence {@code access} answer. */
-  record Standing(JsonObject room, String role) {
-
-    static Standing of(JsonObject access) {
-      return new Standing(access.getJsonObject("room"), access.getString("role"));
-    }
-
-    boolean member() {
-      return role != null;
-    }
-
-    boolean owner() {
-      return "owner".equals(role);
-    }
-
-    boolean admin() {
-      return owner() || "admin".equals(role);
-    }
-
-    boolean isPublic() {
-      return "public".equals(room.getString("visibility"));
-    }
-
-    String roomId() {
-      return room.getString("id");
-    }
-
-    /** Members may look; for anyone else a private room does not exist. */
-    Standing requireVisible() {
-      if (!member() && !isPublic()) {
-        throw notFound();
-      }
-      return this;
-    }
-
-    Standing requireMember() {
-      requireVisible();
-      if (!member()) {
-        throw new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room");
-      }
-      return this;
-    }
-
-    Standing requireAdmin() {
-      requireMember();
-      if (!admin()) {
-        throw new ParleyException(ErrorCode.FORBIDDEN, "only the owner or an admin can do this");
-      }
-      return this;
-    }
-
-    Standing requireOwner() {
-      requireMember();
-      if (!owner()) {
-        throw new ParleyException(ErrorCode.FORBIDDEN, "only the owner can do this");
-      }
-      return this;
-    }
-  }
-
-  static ParleyException notFound() {
-    return new ParleyException(ErrorCode.NOT_FOUND, "no such room");
   }
 
   /** A room name: 1-100 characters after trimming. Returns it trimmed. */

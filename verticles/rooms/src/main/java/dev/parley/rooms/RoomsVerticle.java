@@ -5,10 +5,10 @@ import dev.parley.common.RedisSupport;
 import dev.parley.common.Replies;
 import dev.parley.common.Settings;
 import dev.parley.contract.Addresses;
-import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.RoomActions;
 import dev.parley.contract.RoomEvent;
+import dev.parley.contract.RoomStanding;
 import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,8 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rooms and membership: decides who may do what (owner, admin, member; private rooms invisible to outsiders),
- * has persistence store it, then announces the change — on the room's address for its members' sockets and as
+ * Rooms and membership: checks the shape of each request, has persistence decide it (role checks run there,
+ * under the room lock, in the transaction that writes; {@link RoomStanding}), then announces the change — on the room's address for its members' sockets and as
  * a user event for each affected user, so that user's open sockets start or stop following the room. Membership
  * lookups for other verticles (sockets, search) are answered from a Redis cache over MySQL.
  */
@@ -125,62 +125,32 @@ public final class RoomsVerticle extends VerticleBase {
     if (name == null && visibility == null) {
       throw ParleyException.badRequest("name", "nothing to change: give name and/or visibility");
     }
-    return standing(request).compose(standing -> {
-      standing.requireAdmin();
-      if ("direct".equals(standing.room().getString("kind"))) {
-        throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room cannot be changed");
-      }
-      return this.<JsonObject>persistence(RoomActions.UPDATE, new JsonObject().put("roomId", standing.roomId())
-          .put("name", name).put("visibility", visibility));
-    }).onSuccess(room -> publishRoom(room.getString("id"), RoomEvent.ROOM_UPDATED,
-        room.copy().put("room", room.getString("id"))));
+    return this.<JsonObject>persistence(RoomActions.UPDATE, caller(request).put("name", name).put("visibility", visibility))
+        .onSuccess(room -> publishRoom(room.getString("id"), RoomEvent.ROOM_UPDATED,
+            room.copy().put("room", room.getString("id"))));
   }
 
   private Future<Void> delete(JsonObject request) {
-    return standing(request).compose(standing -> {
-      standing.requireOwner();
-      String roomId = standing.roomId();
-      return this.<JsonObject>persistence(RoomActions.DELETE, new JsonObject().put("roomId", roomId))
-          .compose(result -> {
-            List<String> memberIds = strings(result.getJsonArray("memberIds"));
-            JsonObject event = new JsonObject().put("room", roomId);
-            publishRoom(roomId, RoomEvent.ROOM_DELETED, event);
-            memberIds.forEach(member -> publishUser(member, roomId, RoomEvent.ROOM_DELETED, event));
-            return cache.invalidate(roomId, memberIds);
-          });
+    String roomId = request.getString("roomId");
+    return this.<JsonObject>persistence(RoomActions.DELETE, caller(request)).compose(result -> {
+      List<String> memberIds = strings(result.getJsonArray("memberIds"));
+      JsonObject event = new JsonObject().put("room", roomId);
+      publishRoom(roomId, RoomEvent.ROOM_DELETED, event);
+      memberIds.forEach(member -> publishUser(member, roomId, RoomEvent.ROOM_DELETED, event));
+      return cache.invalidate(roomId, memberIds);
     });
   }
 
   private Future<JsonObject> join(JsonObject request) {
-    return standing(request).compose(standing -> {
-      if (standing.member()) {
-        return Future.succeededFuture(standing.room());
-      }
-      if (!standing.isPublic()) {
-        throw RoomRules.notFound();
-      }
-      String userId = request.getString("userId");
-      return persistence(RoomActions.ADD_MEMBER, new JsonObject().put("roomId", standing.roomId())
-          .put("memberId", userId).put("role", "member"))
-          .recover(failure -> alreadyMember(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
-          .compose(added -> joined(standing.roomId(), List.of(userId)))
-          .compose(announced -> roomById(standing.roomId(), userId));
-    });
+    String roomId = request.getString("roomId");
+    return this.<JsonObject>persistence(RoomActions.JOIN, caller(request)).compose(result -> result.getBoolean("joined")
+        ? joined(roomId, List.of(request.getString("userId"))).map(result.getJsonObject("room"))
+        : Future.succeededFuture(result.getJsonObject("room")));
   }
 
   private Future<Void> leave(JsonObject request) {
-    return standing(request).compose(standing -> {
-      standing.requireMember();
-      if ("direct".equals(standing.room().getString("kind"))) {
-        // POST /rooms/direct must keep answering with a room both users can use.
-        throw new ParleyException(ErrorCode.CONFLICT, "a direct room cannot be left");
-      }
-      if (standing.owner()) {
-        throw new ParleyException(ErrorCode.CONFLICT,
-            "the owner cannot leave: make another member owner first, or delete the room");
-      }
-      return removed(standing.roomId(), request.getString("userId"));
-    });
+    return this.<JsonObject>persistence(RoomActions.LEAVE, caller(request))
+        .compose(result -> removed(request.getString("roomId"), request.getString("userId"), result));
   }
 
   private Future<JsonObject> members(JsonObject request) {
@@ -192,63 +162,30 @@ public final class RoomsVerticle extends VerticleBase {
 
   private Future<JsonObject> addMember(JsonObject request) {
     String memberId = requiredUserId(request.getValue("memberId"));
-    String role = RoomRules.role(request.getValue("role"), "member");
-    return standing(request).compose(standing -> {
-      standing.requireAdmin();
-      if ("direct".equals(standing.room().getString("kind"))) {
-        throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room has exactly two members");
-      }
-      if ("owner".equals(role) || ("admin".equals(role) && !standing.owner())) {
-        throw new ParleyException(ErrorCode.FORBIDDEN, "only the owner can grant this role", "role");
-      }
-      return this.<JsonObject>persistence(RoomActions.ADD_MEMBER, new JsonObject().put("roomId", standing.roomId())
-              .put("memberId", memberId).put("role", role))
-          .compose(member -> joined(standing.roomId(), List.of(memberId)).map(member));
-    });
+    String role = RoomRules.role(request.getValue("role"), RoomStanding.MEMBER);
+    return this.<JsonObject>persistence(RoomActions.ADD_MEMBER, caller(request).put("memberId", memberId).put("role", role))
+        .compose(member -> joined(request.getString("roomId"), List.of(memberId)).map(member));
   }
 
   private Future<Void> removeMember(JsonObject request) {
     String memberId = requiredUserId(request.getValue("memberId"));
-    return standing(request).compose(standing -> {
-      standing.requireAdmin();
-      if (memberId.equals(request.getString("userId"))) {
-        return standing.owner()
-            ? Future.failedFuture(new ParleyException(ErrorCode.CONFLICT, "the owner cannot leave"))
-            : removed(standing.roomId(), memberId);
-      }
-      return this.<JsonObject>persistence(RoomActions.MEMBERSHIP,
-              new JsonObject().put("roomId", standing.roomId()).put("userId", memberId))
-          .compose(target -> {
-            if (!target.getBoolean("member")) {
-              throw new ParleyException(ErrorCode.NOT_FOUND, "no such member");
-            }
-            String targetRole = target.getString("role");
-            if ("owner".equals(targetRole) || ("admin".equals(targetRole) && !standing.owner())) {
-              throw new ParleyException(ErrorCode.FORBIDDEN, "you cannot remove this member");
-            }
-            return removed(standing.roomId(), memberId);
-          });
-    });
+    return this.<JsonObject>persistence(RoomActions.REMOVE_MEMBER, caller(request).put("memberId", memberId))
+        .compose(result -> removed(request.getString("roomId"), memberId, result));
   }
 
   private Future<JsonObject> setRole(JsonObject request) {
     String memberId = requiredUserId(request.getValue("memberId"));
     String role = RoomRules.role(request.getValue("role"), null);
-    return standing(request).compose(standing -> {
-      standing.requireOwner();
-      if (memberId.equals(request.getString("userId"))) {
-        throw new ParleyException(ErrorCode.CONFLICT, "make another member owner instead");
-      }
-      return this.<JsonObject>persistence(RoomActions.SET_ROLE, new JsonObject().put("roomId", standing.roomId())
-              .put("memberId", memberId).put("role", role))
-          .compose(member -> {
-            List<String> changed = "owner".equals(role) ? List.of(memberId, request.getString("userId"))
-                : List.of(memberId);
-            return cache.invalidate(standing.roomId(), changed).map(member);
-          })
-          .onSuccess(member -> publishRoom(standing.roomId(), RoomEvent.ROOM_UPDATED, new JsonObject()
-              .put("room", standing.roomId()).put("member", member)));
-    });
+    String roomId = request.getString("roomId");
+    return this.<JsonObject>persistence(RoomActions.SET_ROLE, caller(request).put("memberId", memberId).put("role", role))
+        .compose(member -> {
+          // Persistence checked under the room lock that the caller was the owner: now they are an admin.
+          List<String> changed = RoomStanding.OWNER.equals(role) ? List.of(memberId, request.getString("userId"))
+              : List.of(memberId);
+          return cache.invalidate(roomId, changed).map(member);
+        })
+        .onSuccess(member -> publishRoom(roomId, RoomEvent.ROOM_UPDATED, new JsonObject()
+            .put("room", roomId).put("member", member)));
   }
 
   private Future<JsonObject> membership(JsonObject request) {
@@ -267,15 +204,13 @@ public final class RoomsVerticle extends VerticleBase {
 
   // --- helpers ------------------------------------------------------------------------------------------
 
-  private Future<RoomRules.Standing> standing(JsonObject request) {
-    return this.<JsonObject>persistence(RoomActions.ACCESS, new JsonObject()
-            .put("roomId", request.getString("roomId")).put("userId", request.getString("userId")))
-        .map(RoomRules.Standing::of);
+  private Future<RoomStanding> standing(JsonObject request) {
+    return this.<JsonObject>persistence(RoomActions.ACCESS, caller(request)).map(RoomStanding::of);
   }
 
-  private Future<JsonObject> roomById(String roomId, String userId) {
-    return this.<JsonObject>persistence(RoomActions.ACCESS, new JsonObject().put("roomId", roomId).put("userId", userId))
-        .map(access -> access.getJsonObject("room"));
+  /** The caller and the room a request is about: what persistence decides role-dependent writes on. */
+  private static JsonObject caller(JsonObject request) {
+    return new JsonObject().put("userId", request.getString("userId")).put("roomId", request.getString("roomId"));
   }
 
   /** Announces new members and forgets their cached membership. */
@@ -288,9 +223,12 @@ public final class RoomsVerticle extends VerticleBase {
     }));
   }
 
-  private Future<Void> removed(String roomId, String userId) {
-    return persistence(RoomActions.REMOVE_MEMBER, new JsonObject().put("roomId", roomId).put("memberId", userId))
-        .compose(result -> cache.invalidate(roomId, List.of(userId)))
+  /** After persistence removed a member (a kick or a leave): forgets and announces it. */
+  private Future<Void> removed(String roomId, String userId, JsonObject result) {
+    if (!result.getBoolean("removed")) {
+      return Future.succeededFuture();
+    }
+    return cache.invalidate(roomId, List.of(userId))
         .onSuccess(done -> {
           JsonObject event = new JsonObject().put("room", roomId).put("userId", userId);
           // Once, through the user event, for the member who left; the room copy for everyone else.
@@ -310,10 +248,6 @@ public final class RoomsVerticle extends VerticleBase {
   private <T> Future<T> persistence(String action, JsonObject body) {
     return vertx.eventBus().<T>request(Addresses.PERSISTENCE_ROOMS, body,
         new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, action)).map(Message::body);
-  }
-
-  private static boolean alreadyMember(Throwable failure) {
-    return ParleyException.from(failure).code() == ErrorCode.CONFLICT;
   }
 
   private static JsonArray memberIds(Object value) {

@@ -9,139 +9,89 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.math.BigInteger;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
+import java.security.SignatureException;
 import java.security.interfaces.ECPublicKey;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Verifies Parley access tokens: compact JWS, ES256 only, signed by one of the configured verification keys
- * (picked by {@code kid}, so keys can rotate: the old public key stays listed until its tokens expired).
+ * Verifies Parley access tokens with {@code vertx-auth-jwt}: compact JWS, ES256 only, signed by one of the configured
+ * verification keys (picked by {@code kid}, so keys can rotate: the old public key stays listed until its tokens
+ * expired). The library checks the signature, {@code iss}, {@code aud} and the times ({@code exp}, {@code nbf},
+ * {@code iat}, each with {@code auth.clockSkewSeconds} of leeway); it only holds ES256 keys, so any other
+ * {@code alg} finds no key.
  *
- * <p>Every token must carry {@code kid} (header), {@code iss} and {@code aud} equal to this deployment's,
- * {@code sub} (user id), {@code sid} (login session), {@code preferred_username}, {@code exp} and {@code iat}.
- * The algorithm is pinned: {@code alg} must be exactly {@code ES256}, so {@code none}, HMAC tricks with a public
- * key and the like never reach a verifier. A token is refused once expired, before its {@code nbf}, or with an
- * {@code iat} in the future (each with {@code auth.clockSkewSeconds} of tolerance).
+ * <p>This wrapper adds what the library does not enforce, before it is asked: {@code alg} exactly {@code ES256}
+ * and a {@code kid} it knows (the library would try every key for a token without one), no {@code crit} header,
+ * {@code typ} JWT if present, the required claims {@code sub}, {@code sid}, {@code preferred_username},
+ * {@code exp} and {@code iat} with their types (the library lets a token without {@code exp} live forever), and
+ * the canonical signature form of {@link Es256Signatures} (the library also verifies DER and high-S forms, so one
+ * token had several valid strings). When the library refuses, the wrapper names the reason ({@link TokenRejected}).
  *
- * <p>Plain JDK crypto, thread-safe and non-blocking (one P-256 verification is ~0.1 ms), so any verticle can
- * call it on its event loop. Whether the session was revoked is not a property of the token: ask
+ * <p>Thread-safe and non-blocking, so any verticle can call it on its event loop; a token that verified once is
+ * remembered until it expires. Whether the session was revoked is not a property of the token: ask
  * {@link SessionGuard}.
  */
 public final class AccessTokens {
 
   public static final String ALGORITHM = "ES256";
-  /** The JCA name of ES256 with the raw r||s signature encoding JWS uses (RFC 7518 section 3.4). */
-  public static final String JCA_ALGORITHM = "SHA256withECDSAinP1363Format";
   /** Longer tokens are refused before any decoding. */
   public static final int MAX_TOKEN_CHARS = 4096;
   /** Tokens remembered as verified; past this many the memory is simply cleared (bounded, ~10 MiB). */
   private static final int VERIFIED_CACHE_SIZE = 10_000;
-  private final java.util.Map<String, Claims> verified = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Claims> verified = new ConcurrentHashMap<>();
 
   /** What a valid token says: who ({@code sub}), which login session ({@code sid}), until when. */
   public record Claims(String userId, String sessionId, String username, long issuedAt, long expiresAt) {
   }
 
-  /** One entry of {@code auth.verificationKeys}. */
-  public record KeyFile(String kid, String file, String configKey) {
-  }
-
   private final String issuer;
   private final String audience;
-  private final Map<String, ECPublicKey> keys;
+  private final Set<String> kids;
   private final long clockSkewSeconds;
-  private final Clock clock;
+  private final JWTAuth jwt;
 
-  public AccessTokens(String issuer, String audience, Map<String, ECPublicKey> keys, long clockSkewSeconds,
-      Clock clock) {
+  public AccessTokens(String issuer, String audience, Map<String, ECPublicKey> keys, long clockSkewSeconds) {
     if (keys.isEmpty()) {
       throw new ConfigException("key 'auth.verificationKeys' must list at least one key");
     }
     this.issuer = issuer;
     this.audience = audience;
-    this.keys = Map.copyOf(keys);
+    this.kids = Set.copyOf(keys.keySet());
     this.clockSkewSeconds = clockSkewSeconds;
-    this.clock = clock;
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+        .setIssuer(issuer).addAudience(audience).setLeeway(Math.toIntExact(clockSkewSeconds)));
+    keys.forEach((kid, key) -> options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setId(kid)
+        .setBuffer(PemKeys.pem("PUBLIC KEY", key.getEncoded()))));
+    // Vert.x is only used by JWTAuth to read key stores; these keys are already in memory.
+    this.jwt = JWTAuth.create(null, options);
   }
 
   /**
-   * Reads {@code auth.issuer}, {@code auth.audience}, {@code auth.clockSkewSeconds} and the PEM files of
-   * {@code auth.verificationKeys}. Fails with a {@link ConfigException} naming the key when none is configured
-   * or a file is missing or not an EC P-256 public key.
+   * Reads {@code auth.issuer}, {@code auth.audience}, {@code auth.clockSkewSeconds} and the keys of
+   * {@code auth.verificationKeys} ({@link VerificationKeys}). Fails with a {@link ConfigException} naming the key.
    */
   public static Future<AccessTokens> load(Vertx vertx, Settings settings) {
     String issuer;
     String audience;
     long skew;
-    List<KeyFile> files;
     try {
       issuer = settings.string("auth.issuer");
       audience = settings.string("auth.audience");
       skew = settings.integer("auth.clockSkewSeconds", 30);
-      files = verificationKeyFiles(settings);
     } catch (ConfigException bad) {
       return Future.failedFuture(bad);
     }
-    List<Future<ECPublicKey>> reads = new ArrayList<>();
-    for (KeyFile file : files) {
-      reads.add(vertx.fileSystem().readFile(file.file())
-          .recover(failure -> Future.failedFuture(new ConfigException(
-              "key '" + file.configKey() + "': cannot read " + file.file())))
-          .compose(pem -> {
-            try {
-              return Future.succeededFuture(PemKeys.publicKey(pem.toString(StandardCharsets.US_ASCII)));
-            } catch (IllegalArgumentException bad) {
-              return Future.failedFuture(new ConfigException(
-                  "key '" + file.configKey() + "': " + file.file() + " is not an EC P-256 public key (SPKI PEM)"));
-            }
-          }));
-    }
-    return Future.all(reads).map(all -> {
-      Map<String, ECPublicKey> keys = new LinkedHashMap<>();
-      for (int i = 0; i < files.size(); i++) {
-        keys.put(files.get(i).kid(), reads.get(i).result());
-      }
-      return new AccessTokens(issuer, audience, keys, skew, Clock.systemUTC());
-    });
-  }
-
-  /** {@code auth.verificationKeys}: a non-empty list of {@code {kid, file}} with distinct kids. */
-  public static List<KeyFile> verificationKeyFiles(Settings settings) {
-    Object value = settings.json().getJsonObject("auth") == null ? null
-        : settings.json().getJsonObject("auth").getValue("verificationKeys");
-    if (!(value instanceof JsonArray array) || array.isEmpty()) {
-      throw new ConfigException("key 'auth.verificationKeys' must list at least one {kid, file}");
-    }
-    List<KeyFile> files = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      String where = "auth.verificationKeys[" + i + "]";
-      if (!(array.getValue(i) instanceof JsonObject entry)) {
-        throw new ConfigException("key '" + where + "' must be an object {kid, file}");
-      }
-      Settings one = Settings.of(entry);
-      String kid;
-      String file;
-      try {
-        kid = one.string("kid");
-        file = one.string("file");
-      } catch (ConfigException bad) {
-        throw new ConfigException(where + ": " + bad.getMessage());
-      }
-      if (files.stream().anyMatch(known -> known.kid().equals(kid))) {
-        throw new ConfigException("key '" + where + ".kid': duplicate kid '" + kid + "'");
-      }
-      files.add(new KeyFile(kid, file, where + ".file"));
-    }
-    return files;
+    return VerificationKeys.read(vertx, settings).map(keys -> new AccessTokens(issuer, audience, keys, skew));
   }
 
   public String issuer() {
@@ -153,7 +103,7 @@ public final class AccessTokens {
   }
 
   public boolean knowsKey(String kid) {
-    return keys.containsKey(kid);
+    return kids.contains(kid);
   }
 
   /** The claims of a valid token; anything else throws {@link TokenRejected}. */
@@ -166,7 +116,7 @@ public final class AccessTokens {
     // guard's business), so the exact same string is answered from memory after its expiry is checked again.
     Claims known = verified.get(token);
     if (known != null) {
-      if (clock.millis() / 1000 < known.expiresAt() + clockSkewSeconds) {
+      if (System.currentTimeMillis() / 1000 < known.expiresAt() + clockSkewSeconds) {
         return known;
       }
       verified.remove(token);
@@ -196,47 +146,60 @@ public final class AccessTokens {
     if (typ != null && !"JWT".equals(typ)) {
       throw rejected(Reason.MALFORMED, "typ is not JWT");
     }
-    if (!(header.getValue("kid") instanceof String kid) || !keys.containsKey(kid)) {
+    if (!(header.getValue("kid") instanceof String kid) || !kids.contains(kid)) {
       throw rejected(Reason.UNKNOWN_KEY, "unknown kid");
     }
-    byte[] signature = decode(parts[2]);
-    if (!verifySignature(keys.get(kid), (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII), signature)) {
-      throw rejected(Reason.SIGNATURE, "bad signature");
+    if (!Es256Signatures.canonical(decode(parts[2]))) {
+      throw rejected(Reason.SIGNATURE, "not a canonical ES256 signature");
     }
-    return checkClaims(json(parts[1]));
+    JsonObject claims = json(parts[1]);
+    Claims required = requiredClaims(claims);
+    Future<User> checked;
+    try {
+      checked = jwt.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException wrongType) {
+      // The library reads claims with typed getters: a claim of another JSON type throws.
+      throw rejected(Reason.MALFORMED, "a claim has the wrong type");
+    }
+    if (!checked.isComplete()) {
+      throw new IllegalStateException("JWTAuth answered asynchronously; verify() must decide at once");
+    }
+    if (checked.failed()) {
+      throw refusal(checked.cause(), claims);
+    }
+    return required;
   }
 
-  private Claims checkClaims(JsonObject claims) {
-    if (!(claims.getValue("iss") instanceof String iss) || !issuer.equals(iss)) {
-      throw rejected(Reason.ISSUER, "wrong issuer");
-    }
-    Object aud = claims.getValue("aud");
-    boolean audienceOk = aud instanceof String one ? audience.equals(one)
-        : aud instanceof JsonArray many && many.contains(audience);
-    if (!audienceOk) {
-      throw rejected(Reason.AUDIENCE, "wrong audience");
-    }
+  /** sub, sid, preferred_username, exp and iat present with their types; nbf a number if present. */
+  private static Claims requiredClaims(JsonObject claims) {
     String subject = requiredString(claims, "sub");
     String session = requiredString(claims, "sid");
     String username = requiredString(claims, "preferred_username");
     long exp = requiredNumber(claims, "exp");
     long iat = requiredNumber(claims, "iat");
-    long now = clock.millis() / 1000;
-    if (now >= exp + clockSkewSeconds) {
-      throw rejected(Reason.EXPIRED, "expired");
-    }
-    if (claims.containsKey("nbf")) {
-      if (!(claims.getValue("nbf") instanceof Number nbf)) {
-        throw rejected(Reason.MALFORMED, "nbf is not a number");
-      }
-      if (nbf.longValue() > now + clockSkewSeconds) {
-        throw rejected(Reason.NOT_YET_VALID, "not valid yet");
-      }
-    }
-    if (iat > now + clockSkewSeconds) {
-      throw rejected(Reason.NOT_YET_VALID, "issued in the future");
+    if (claims.containsKey("nbf") && !(claims.getValue("nbf") instanceof Number)) {
+      throw rejected(Reason.MALFORMED, "nbf is not a number");
     }
     return new Claims(subject, session, username, iat, exp);
+  }
+
+  /** Why the library refused a token whose form is right: the signature, or which claim. */
+  private TokenRejected refusal(Throwable cause, JsonObject claims) {
+    if (cause instanceof SignatureException) {
+      return rejected(Reason.SIGNATURE, "bad signature");
+    }
+    Object aud = claims.getValue("aud");
+    if (!(aud instanceof String one ? audience.equals(one) : aud instanceof JsonArray many && many.contains(audience))) {
+      return rejected(Reason.AUDIENCE, "wrong audience");
+    }
+    if (!issuer.equals(claims.getValue("iss"))) {
+      return rejected(Reason.ISSUER, "wrong issuer");
+    }
+    long now = System.currentTimeMillis() / 1000;
+    if (claims.getLong("exp") + clockSkewSeconds <= now) {
+      return rejected(Reason.EXPIRED, "expired");
+    }
+    return rejected(Reason.NOT_YET_VALID, "not valid yet");
   }
 
   private static String requiredString(JsonObject claims, String name) {
@@ -259,27 +222,6 @@ public final class AccessTokens {
       throw rejected(Reason.MALFORMED, name + " is not a number");
     }
     return number.longValue();
-  }
-
-  /** ES256 over the signing input; r and s must lie in [1, n-1] (no zero or overflowing values). */
-  static boolean verifySignature(ECPublicKey key, byte[] input, byte[] signature) {
-    if (signature.length != 64) {
-      return false;
-    }
-    BigInteger r = new BigInteger(1, Arrays.copyOfRange(signature, 0, 32));
-    BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, 32, 64));
-    if (r.signum() == 0 || s.signum() == 0 || r.compareTo(PemKeys.P256_ORDER) >= 0
-        || s.compareTo(PemKeys.P256_ORDER) >= 0) {
-      return false;
-    }
-    try {
-      Signature verifier = Signature.getInstance(JCA_ALGORITHM);
-      verifier.initVerify(key);
-      verifier.update(input);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException bad) {
-      return false;
-    }
   }
 
   private static JsonObject json(String part) {

@@ -1,6 +1,7 @@
 package dev.parley.common.auth;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
@@ -8,7 +9,7 @@ import java.security.spec.ECParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
-/** PEM decoding of the EC P-256 keys access tokens are verified with. */
+/** PEM encoding and decoding of the EC P-256 keys access tokens are signed and verified with. */
 public final class PemKeys {
 
   /** The order n of the NIST P-256 group (secp256r1 / prime256v1). */
@@ -29,6 +30,12 @@ public final class PemKeys {
     }
     String base64 = pem.substring(from + begin.length(), to).replaceAll("\\s", "");
     return Base64.getDecoder().decode(base64);
+  }
+
+  /** A PEM block of the given type around DER bytes, in 64-character lines. */
+  public static String pem(String type, byte[] der) {
+    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
   }
 
   /** An EC P-256 public key from an SPKI PEM ("-----BEGIN PUBLIC KEY-----"). */

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import javax.crypto.Mac;
@@ -39,7 +38,7 @@ class AccessTokensTest {
 
   private final AccessTokens tokens = new AccessTokens(ISS, AUD, Map.of(
       "k1", (ECPublicKey) KEY.pair().getPublic(),
-      "k2", (ECPublicKey) OTHER.pair().getPublic()), 30, Clock.systemUTC());
+      "k2", (ECPublicKey) OTHER.pair().getPublic()), 30);
 
   @TempDir
   Path dir;
@@ -166,6 +165,27 @@ class AccessTokensTest {
   }
 
   @Test
+  void theHighSTwinOfAValidSignatureIsRefused() {
+    String token = signed(claims());
+    String[] parts = token.split("\\.");
+    byte[] signature = Base64.getUrlDecoder().decode(parts[2]);
+    String twin = parts[0] + "." + parts[1] + "."
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(Es256Signatures.twin(signature));
+    assertThat(tokens.verify(token).userId()).isEqualTo("42");
+    assertThat(reason(twin)).isEqualTo(Reason.SIGNATURE);
+  }
+
+  @Test
+  void aDerEncodedSignatureIsRefused() throws Exception {
+    String input = TestJwt.part(TestJwt.header("k1")) + "." + TestJwt.part(claims());
+    java.security.Signature der = java.security.Signature.getInstance("SHA256withECDSA");
+    der.initSign(KEY.pair().getPrivate());
+    der.update(input.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(reason(input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(der.sign())))
+        .isEqualTo(Reason.SIGNATURE);
+  }
+
+  @Test
   void wrongIssuerOrAudienceIsRefused() {
     assertThat(reason(signed(claims().put("iss", "evil")))).isEqualTo(Reason.ISSUER);
     JsonObject noIss = claims();
@@ -244,7 +264,7 @@ class AccessTokensTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("not an EC P-256 public key");
 
     auth.put("verificationKeys", new JsonArray().add(new JsonObject().put("kid", "k1")));
-    assertThatThrownBy(() -> AccessTokens.verificationKeyFiles(Settings.of(new JsonObject().put("auth", auth))))
+    assertThatThrownBy(() -> VerificationKeys.files(Settings.of(new JsonObject().put("auth", auth))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("auth.verificationKeys[0]");
   }
 }

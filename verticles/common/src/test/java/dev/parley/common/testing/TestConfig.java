@@ -56,12 +56,15 @@ public final class TestConfig {
     env.put("PARLEY_HTTP_PORT", String.valueOf(freePort()));
     env.put("PARLEY_SOCKET_PORT", String.valueOf(freePort()));
     // Accounts: this JVM's own JWT keys (never conf/dev-keys), cheap Argon2 and limits no test reaches by
-    // accident. Tests of hashing costs or rate limits set their own values.
+    // accident; the same for room caps. Tests of hashing costs, rate limits or caps set their own values.
     env.putAll(TestKeys.environment(TestKeys.shared()));
     env.put("PARLEY_AUTH_ARGON2_MEMORYKIB", "1024");
     env.put("PARLEY_AUTH_ARGON2_ITERATIONS", "1");
-    for (String limit : new String[] {"LOGINPERIP", "LOGINPERUSERNAME", "REGISTERPERIP", "REGISTERPERUSERNAME"}) {
+    for (String limit : new String[] {"LOGINPERIP", "LOGINPERUSERNAMEANDIP", "LOGINPERUSERNAME", "REGISTERPERIP", "REGISTERPERUSERNAME"}) {
       env.put("PARLEY_AUTH_RATELIMIT_" + limit + "_LIMIT", "100000");
+    }
+    for (String cap : new String[] {"MAXROOMSPERUSER", "MAXCREATEDPERHOUR"}) {
+      env.put("PARLEY_ROOMS_" + cap, "100000");
     }
     return env;
   }

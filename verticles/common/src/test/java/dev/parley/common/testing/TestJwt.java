@@ -1,5 +1,6 @@
 package dev.parley.common.testing;
 
+import dev.parley.common.auth.Es256Signatures;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -33,14 +34,15 @@ public final class TestJwt {
     return new JsonObject().put("alg", "ES256").put("typ", "JWT").put("kid", kid);
   }
 
-  /** ES256 over header and claims with {@code key}. */
+  /** ES256 over header and claims with {@code key}, in the canonical low-S form a Parley issuer sends. */
   public static String sign(JsonObject header, JsonObject claims, PrivateKey key) {
     String input = part(header) + "." + part(claims);
     try {
       Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
       signer.initSign(key);
       signer.update(input.getBytes(StandardCharsets.US_ASCII));
-      return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+      return input + "." + Base64.getUrlEncoder().withoutPadding()
+          .encodeToString(Es256Signatures.lowS(signer.sign()));
     } catch (GeneralSecurityException impossible) {
       throw new IllegalStateException(impossible);
     }

@@ -11,7 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -58,8 +57,7 @@ public final class TestKeys {
   }
 
   public static String pem(String type, byte[] der) {
-    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-    return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+    return dev.parley.common.auth.PemKeys.pem(type, der);
   }
 
   /** {@code auth.verificationKeys} listing these keys. */

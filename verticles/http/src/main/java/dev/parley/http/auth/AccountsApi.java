@@ -179,7 +179,11 @@ public final class AccountsApi {
     String username = AuthRequests.username(body);
     String password = AuthRequests.password(body);
     String ip = clientIp(ctx);
-    limit(ctx, new Hit(config.loginPerIp(), ip), new Hit(config.loginPerUsername(), AuthRequests.lower(username)))
+    String lower = AuthRequests.lower(username);
+    // Guessing is limited per (username, address); the per-username ceiling is far higher, so that guesses
+    // from many addresses do not lock the real user out from theirs (issue 18).
+    limit(ctx, new Hit(config.loginPerIp(), ip), new Hit(config.loginPerUsernameAndIp(), lower + "@" + ip),
+        new Hit(config.loginPerUsername(), lower))
         .compose(allowed -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_CREDENTIALS,
             new JsonObject().put("username", username), delivery))
         .compose(reply -> {

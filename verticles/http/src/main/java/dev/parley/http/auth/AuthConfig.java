@@ -20,6 +20,7 @@ record AuthConfig(
     int argon2Threads,
     int argon2MaxPending,
     Rule loginPerIp,
+    Rule loginPerUsernameAndIp,
     Rule loginPerUsername,
     Rule registerPerIp,
     Rule registerPerUsername) {
@@ -45,6 +46,7 @@ record AuthConfig(
         (int) positive(settings, "auth.argon2.threads"),
         (int) positive(settings, "auth.argon2.maxPending"),
         rule(settings, "loginPerIp"),
+        rule(settings, "loginPerUsernameAndIp"),
         rule(settings, "loginPerUsername"),
         rule(settings, "registerPerIp"),
         rule(settings, "registerPerUsername"));

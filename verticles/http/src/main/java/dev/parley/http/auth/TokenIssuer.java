@@ -2,24 +2,29 @@ package dev.parley.http.auth;
 
 import dev.parley.common.ConfigException;
 import dev.parley.common.auth.AccessTokens;
+import dev.parley.common.auth.Es256Signatures;
 import dev.parley.common.auth.PemKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.util.Base64;
 
 /**
- * Signs access tokens: ES256 JWS with {@code kid}, {@code iss}, {@code aud}, {@code sub} (user id), {@code sid}
- * (login session), {@code preferred_username}, {@code iat} and {@code exp}. One signing key at a time; its kid
- * must be among the verification keys, so rotating is: add the new public key everywhere, switch the signing key,
- * drop the old public key after one access-token lifetime.
+ * Signs access tokens with {@code vertx-auth-jwt}: ES256 JWS with {@code kid}, {@code iss}, {@code aud},
+ * {@code sub} (user id), {@code sid} (login session), {@code preferred_username}, {@code iat} and {@code exp}, in
+ * the low-S signature form {@link AccessTokens} requires (JCA signs either half). One signing key at a time; its
+ * kid must be among the verification keys, so rotating is: add the new public key everywhere, switch the
+ * signing key, drop the old public key after one access-token lifetime.
  */
 public final class TokenIssuer {
 
@@ -27,24 +32,22 @@ public final class TokenIssuer {
   public record Issued(String token, long expiresIn) {
   }
 
-  private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
-
-  private final ECPrivateKey key;
   private final String kid;
-  private final String issuer;
-  private final String audience;
   private final long ttlSeconds;
   private final Clock clock;
-  private final String encodedHeader;
+  private final JWTAuth jwt;
+  private final JWTOptions options;
 
   public TokenIssuer(ECPrivateKey key, String kid, String issuer, String audience, long ttlSeconds, Clock clock) {
-    this.key = key;
     this.kid = kid;
-    this.issuer = issuer;
-    this.audience = audience;
     this.ttlSeconds = ttlSeconds;
     this.clock = clock;
-    this.encodedHeader = encode(new JsonObject().put("alg", AccessTokens.ALGORITHM).put("typ", "JWT").put("kid", kid));
+    // Vert.x is only used by JWTAuth to read key stores; this key is already in memory.
+    this.jwt = JWTAuth.create(null, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm(AccessTokens.ALGORITHM).setId(kid).setBuffer(PemKeys.pem("PRIVATE KEY", key.getEncoded()))));
+    // iat and exp come from this issuer's clock, not the library's.
+    this.options = new JWTOptions().setAlgorithm(AccessTokens.ALGORITHM).setIssuer(issuer).addAudience(audience)
+        .setNoTimestamp(true);
   }
 
   /**
@@ -96,29 +99,19 @@ public final class TokenIssuer {
   public Issued issue(String userId, String sessionId, String username) {
     long now = clock.millis() / 1000;
     JsonObject claims = new JsonObject()
-        .put("iss", issuer)
-        .put("aud", audience)
         .put("sub", userId)
         .put("sid", sessionId)
         .put("preferred_username", username)
         .put("iat", now)
         .put("exp", now + ttlSeconds);
-    String input = encodedHeader + "." + encode(claims);
-    try {
-      Signature signer = Signature.getInstance(AccessTokens.JCA_ALGORITHM);
-      signer.initSign(key);
-      signer.update(input.getBytes(StandardCharsets.US_ASCII));
-      return new Issued(input + "." + B64URL.encodeToString(signer.sign()), ttlSeconds);
-    } catch (GeneralSecurityException impossible) {
-      throw new IllegalStateException("ES256 signing failed", impossible);
-    }
+    String token = jwt.generateToken(claims, options);
+    int dot = token.lastIndexOf('.');
+    byte[] signature = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+    return new Issued(token.substring(0, dot + 1)
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(Es256Signatures.lowS(signature)), ttlSeconds);
   }
 
   public String kid() {
     return kid;
-  }
-
-  private static String encode(JsonObject json) {
-    return B64URL.encodeToString(json.encode().getBytes(StandardCharsets.UTF_8));
   }
 }

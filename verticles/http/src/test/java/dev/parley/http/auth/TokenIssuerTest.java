@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.parley.common.ConfigException;
 import dev.parley.common.Settings;
 import dev.parley.common.auth.AccessTokens;
+import dev.parley.common.auth.Es256Signatures;
 import dev.parley.common.auth.TokenRejected;
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
@@ -49,7 +50,7 @@ class TokenIssuerTest {
     for (TestKey key : keys) {
       map.put(key.kid(), (ECPublicKey) key.pair().getPublic());
     }
-    return new AccessTokens("parley", "parley-api", map, 30, Clock.systemUTC());
+    return new AccessTokens("parley", "parley-api", map, 30);
   }
 
   private static TokenIssuer issuer(TestKey key, Clock clock) {
@@ -76,6 +77,18 @@ class TokenIssuerTest {
     assertThat(verified.userId()).isEqualTo("42");
     assertThat(verified.sessionId()).isEqualTo("sid-1");
     assertThat(verified.username()).isEqualTo("alice");
+  }
+
+  @Test
+  void everyIssuedSignatureIsInTheCanonicalLowSForm() {
+    TokenIssuer issuer = issuer(KEY, Clock.systemUTC());
+    AccessTokens verifier = verifier(KEY);
+    // JCA signs either half of S: 64 tokens all in the lower half do not happen by chance (2^-64).
+    for (int i = 0; i < 64; i++) {
+      String token = issuer.issue(String.valueOf(i), "s", "u").token();
+      assertThat(Es256Signatures.canonical(Base64.getUrlDecoder().decode(token.split("\\.")[2]))).isTrue();
+      assertThat(verifier.verify(token).userId()).isEqualTo(String.valueOf(i));
+    }
   }
 
   @Test

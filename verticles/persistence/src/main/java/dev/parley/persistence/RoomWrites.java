@@ -1,0 +1,240 @@
+package dev.parley.persistence;
+
+import dev.parley.contract.ErrorCode;
+import dev.parley.contract.ParleyException;
+import dev.parley.contract.RoomStanding;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The role-dependent writes of rooms. Each locks the room row (SELECT ... FOR UPDATE), reads the acting and the
+ * target member's roles under that lock and decides with {@link RoomStanding} in the transaction that writes.
+ * Every membership change takes the same lock first, so no decision rests on a role that another transaction
+ * is changing: a live group room keeps exactly one owner under any interleaving (issue 18). Requests carry
+ * {@code userId}, the caller.
+ */
+final class RoomWrites {
+
+  private static final String LOCK_ROOM =
+      "SELECT " + RoomRows.ROOM_COLUMNS + " FROM rooms r WHERE r.id = ? AND r.deleted_at IS NULL FOR UPDATE";
+  /** A locking read: it sees the latest committed roles, not the transaction's snapshot. */
+  private static final String ROLES = "SELECT user_id, role FROM room_members WHERE room_id = ? AND user_id IN (?, ?) FOR UPDATE";
+  private static final String UPDATE_ROOM =
+      "UPDATE rooms SET name = COALESCE(?, name), visibility = COALESCE(?, visibility) WHERE id = ?";
+  private static final String MARK_DELETED = "UPDATE rooms SET deleted_at = ?, direct_key = NULL WHERE id = ?";
+  private static final String MEMBER_IDS = "SELECT user_id FROM room_members WHERE room_id = ?";
+  private static final String DELETE_MEMBERS = "DELETE FROM room_members WHERE room_id = ?";
+  private static final String COUNT_MEMBER = "UPDATE rooms SET member_count = member_count + ? WHERE id = ?";
+  private static final String REMOVE_MEMBER = "DELETE FROM room_members WHERE room_id = ? AND user_id = ?";
+  private static final String SET_ROLE = "UPDATE room_members SET role = ? WHERE room_id = ? AND user_id = ?";
+
+  private final Shards shards;
+  private final Usernames usernames;
+  private final RoomCaps caps;
+
+  RoomWrites(Shards shards, Usernames usernames, RoomCaps caps) {
+    this.shards = shards;
+    this.usernames = usernames;
+    this.caps = caps;
+  }
+
+  /** The room as read under its lock, the caller's standing in it and the target member's role (null: none). */
+  private record Locked(RoomStanding actor, String targetRole) {
+
+    JsonObject room() {
+      return actor.room();
+    }
+  }
+
+  /** {@code {userId, roomId, name?, visibility?}} (owner/admin) -> the room. */
+  Future<JsonObject> update(JsonObject request) {
+    return locked(request, request.getString("userId"), (connection, locked) -> {
+      RoomStanding actor = locked.actor().requireAdmin();
+      if (actor.direct()) {
+        throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room cannot be changed");
+      }
+      long roomId = Long.parseLong(actor.roomId());
+      return connection.preparedQuery(UPDATE_ROOM)
+          .execute(Tuple.of(request.getString("name"), request.getString("visibility"), roomId))
+          .compose(updated -> RoomRows.room(connection, roomId));
+    });
+  }
+
+  /** {@code {userId, roomId}} (owner) -> {@code {memberIds}}: marks the room deleted and removes every member. */
+  Future<JsonObject> delete(JsonObject request) {
+    return locked(request, request.getString("userId"), (connection, locked) -> {
+      long roomId = Long.parseLong(locked.actor().requireOwner().roomId());
+      return connection.preparedQuery(MEMBER_IDS).execute(Tuple.of(roomId)).compose(rows -> {
+        JsonArray memberIds = new JsonArray();
+        rows.forEach(row -> memberIds.add(String.valueOf(row.getLong("user_id"))));
+        return connection.preparedQuery(MARK_DELETED).execute(Tuple.of(System.currentTimeMillis(), roomId))
+            .compose(marked -> connection.preparedQuery(DELETE_MEMBERS).execute(Tuple.of(roomId)))
+            .map(removed -> new JsonObject().put("memberIds", memberIds));
+      });
+    });
+  }
+
+  /** {@code {userId, roomId}} (public rooms) -> {@code {room, joined}}; joined is false for a member already. */
+  Future<JsonObject> join(JsonObject request) {
+    long userId = Ids.parse(request.getString("userId"), "user");
+    return locked(request, request.getString("userId"), (connection, locked) -> {
+      RoomStanding actor = locked.actor();
+      if (actor.member()) {
+        return Future.succeededFuture(new JsonObject().put("room", actor.room()).put("joined", false));
+      }
+      actor.requireVisible();
+      long roomId = Long.parseLong(actor.roomId());
+      return insertMember(connection, locked, userId, RoomStanding.MEMBER, "userId")
+          .compose(inserted -> RoomRows.room(connection, roomId))
+          .map(room -> new JsonObject().put("room", room).put("joined", true));
+    });
+  }
+
+  /** {@code {userId, roomId}} -> {@code {removed}}: the caller leaves; not the owner, not a direct room. */
+  Future<JsonObject> leave(JsonObject request) {
+    long userId = Ids.parse(request.getString("userId"), "user");
+    return locked(request, request.getString("userId"), (connection, locked) -> {
+      RoomStanding actor = locked.actor().requireMember();
+      if (actor.direct()) {
+        // POST /rooms/direct must keep answering with a room both users can use.
+        throw new ParleyException(ErrorCode.CONFLICT, "a direct room cannot be left");
+      }
+      if (actor.owner()) {
+        throw new ParleyException(ErrorCode.CONFLICT,
+            "the owner cannot leave: make another member owner first, or delete the room");
+      }
+      return remove(connection, locked, userId);
+    });
+  }
+
+  /** {@code {userId, roomId, memberId, role}} (owner/admin; admin role by the owner) -> the member. */
+  Future<JsonObject> addMember(JsonObject request) {
+    long memberId = Ids.parse(request.getString("memberId"), "user");
+    String role = request.getString("role", RoomStanding.MEMBER);
+    // Read before the room's transaction (users are on shard 0), judged after the role checks below.
+    return usernames.of(Set.of(memberId)).compose(found -> locked(request, request.getString("memberId"),
+        (connection, locked) -> {
+          RoomStanding actor = locked.actor().requireAdmin();
+          if (actor.direct()) {
+            throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room has exactly two members");
+          }
+          if (!actor.mayGrant(role)) {
+            throw new ParleyException(ErrorCode.FORBIDDEN, "only the owner can grant this role", "role");
+          }
+          if (found.isEmpty()) {
+            throw new ParleyException(ErrorCode.NOT_FOUND, "no such user", "userId");
+          }
+          if (locked.targetRole() != null) {
+            throw new ParleyException(ErrorCode.CONFLICT, "already a member");
+          }
+          return insertMember(connection, locked, memberId, role, "userId")
+              .compose(inserted -> RoomRows.member(connection, Long.parseLong(actor.roomId()), memberId));
+        })).compose(usernames::addTo);
+  }
+
+  /** {@code {userId, roomId, memberId}} (owner/admin) -> {@code {removed}}: a kick, or the caller leaving. */
+  Future<JsonObject> removeMember(JsonObject request) {
+    long actorId = Ids.parse(request.getString("userId"), "user");
+    long memberId = Ids.parse(request.getString("memberId"), "user");
+    return locked(request, request.getString("memberId"), (connection, locked) -> {
+      RoomStanding actor = locked.actor().requireAdmin();
+      if (memberId == actorId) {
+        if (actor.owner()) {
+          throw new ParleyException(ErrorCode.CONFLICT, "the owner cannot leave");
+        }
+      } else if (locked.targetRole() == null) {
+        throw new ParleyException(ErrorCode.NOT_FOUND, "no such member");
+      } else if (!actor.mayRemove(locked.targetRole())) {
+        throw new ParleyException(ErrorCode.FORBIDDEN, "you cannot remove this member");
+      }
+      return remove(connection, locked, memberId);
+    });
+  }
+
+  /**
+   * {@code {userId, roomId, memberId, role}} (owner) -> the member. Making someone owner demotes the caller,
+   * the owner, to admin in the same transaction.
+   */
+  Future<JsonObject> setRole(JsonObject request) {
+    long actorId = Ids.parse(request.getString("userId"), "user");
+    long memberId = Ids.parse(request.getString("memberId"), "user");
+    String role = request.getString("role");
+    return locked(request, request.getString("memberId"), (connection, locked) -> {
+      long roomId = Long.parseLong(locked.actor().requireOwner().roomId());
+      if (memberId == actorId) {
+        throw new ParleyException(ErrorCode.CONFLICT, "make another member owner instead");
+      }
+      if (locked.targetRole() == null) {
+        throw new ParleyException(ErrorCode.NOT_FOUND, "no such member");
+      }
+      Future<?> changed = connection.preparedQuery(SET_ROLE).execute(Tuple.of(role, roomId, memberId));
+      if (RoomStanding.OWNER.equals(role)) {
+        changed = changed.compose(promoted -> connection.preparedQuery(SET_ROLE)
+            .execute(Tuple.of(RoomStanding.ADMIN, roomId, actorId)));
+      }
+      return changed.compose(done -> RoomRows.member(connection, roomId, memberId));
+    }).compose(usernames::addTo);
+  }
+
+  // --- under the lock --------------------------------------------------------------------------------------
+
+  /** Runs {@code write} in a transaction on the room's shard, after locking the room and reading both roles. */
+  private <T> Future<T> locked(JsonObject request, String targetUserId,
+      java.util.function.BiFunction<SqlConnection, Locked, Future<T>> write) {
+    long roomId = Ids.parse(request.getString("roomId"), "room");
+    long actorId = Ids.parse(request.getString("userId"), "user");
+    long targetId = Ids.parse(targetUserId, "user");
+    Pool pool = shards.ofRoom(roomId).pool();
+    return pool.withTransaction(connection -> lock(connection, roomId, actorId, targetId)
+        .compose(locked -> write.apply(connection, locked)));
+  }
+
+  private static Future<Locked> lock(SqlConnection connection, long roomId, long actorId, long targetId) {
+    return connection.preparedQuery(LOCK_ROOM).execute(Tuple.of(roomId)).compose(rooms -> {
+      if (rooms.size() == 0) {
+        throw RoomStanding.notFound();
+      }
+      JsonObject room = RoomRows.roomJson(rooms.iterator().next());
+      return connection.preparedQuery(ROLES).execute(Tuple.of(roomId, actorId, targetId)).map(rows -> {
+        String actorRole = null;
+        String targetRole = null;
+        for (Row row : rows) {
+          long userId = row.getLong("user_id");
+          if (userId == actorId) {
+            actorRole = row.getString("role");
+          }
+          if (userId == targetId) {
+            targetRole = row.getString("role");
+          }
+        }
+        return new Locked(new RoomStanding(room, actorRole), targetRole);
+      });
+    });
+  }
+
+  /** Adds a member within the caps: room size exact under the lock, the user's rooms counted. */
+  private Future<?> insertMember(SqlConnection connection, Locked locked, long userId, String role, String field) {
+    long roomId = Long.parseLong(locked.actor().roomId());
+    caps.requireRoomFor(locked.room().getInteger("memberCount") + 1);
+    return caps.requireRoomsLeft(connection, List.of(userId), field)
+        .compose(room -> RoomRows.insertMembers(connection,
+            List.<Object[]>of(new Object[] {roomId, userId, role, System.currentTimeMillis()})))
+        .compose(inserted -> connection.preparedQuery(COUNT_MEMBER).execute(Tuple.of(1, roomId)));
+  }
+
+  private static Future<JsonObject> remove(SqlConnection connection, Locked locked, long userId) {
+    long roomId = Long.parseLong(locked.actor().roomId());
+    return connection.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(roomId, userId))
+        .compose(removed -> removed.rowCount() == 0
+            ? Future.succeededFuture(new JsonObject().put("removed", false))
+            : connection.preparedQuery(COUNT_MEMBER).execute(Tuple.of(-1, roomId))
+                .map(counted -> new JsonObject().put("removed", true)));
+  }
+}
