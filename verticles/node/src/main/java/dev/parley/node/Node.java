@@ -78,6 +78,7 @@ final class Node {
         .onFailure(started::fail)
         .onSuccess(vertx -> {
           Codecs.registerAll(vertx);
+          ClusterFailover.install(vertx, clusterManager, settings);
           Node node = new Node(config, vertx, clusterManager);
           node.deployAll(registry).onComplete(deployed -> {
             if (deployed.failed()) {
