@@ -5,9 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * full timeout, and so does one sent to it between its death and its removal (the write fails, and a failed
  * write does not fail the request). Vert.x does not say which node a request went to, so this keeps, per
  * address, the nodes that had consumers for it (refreshed from the cluster's registrations as requests are
- * made); when one of them leaves, every request in flight to that address is treated as possibly lost:
- * an idempotent one is sent again as soon as the leaver's registrations are gone (the first answer wins), any
- * other is failed as unavailable if it has no answer {@code graceMs} later.
+ * made). When one of them leaves, every request in flight to that address once the leaver's registrations are
+ * gone is treated as possibly lost: an idempotent one is sent again (the first answer wins), any other is failed
+ * as unavailable if it has no answer {@code graceMs} after its start.
  *
  * <p>One per Vert.x instance, installed by the node launcher; without it (a plain Vert.x in unit tests)
  * requests simply run to their timeout.
@@ -35,6 +33,10 @@ public final class Failover implements Shareable {
   private static final String MAP = "parley.bus.failover";
   private static final long REFRESH_MS = 2000;
   private static final long POLL_MS = 25;
+  /** After the registrations are gone, time for the event bus's own view to follow (vertx-hazelcast: ~20 ms). */
+  private static final long SETTLE_MS = 100;
+  /** How long a leaver's registrations may linger before requests are re-routed anyway. */
+  private static final long MAX_DEREGISTRATION_MS = 3000;
 
   /** Which nodes have a clustered consumer for an address (the cluster manager's registrations). */
   public interface Registrations {
@@ -75,6 +77,7 @@ public final class Failover implements Shareable {
     private final Context context;
     private final Runnable resend;
     private final Runnable lost;
+    private final long startedAt = System.nanoTime();
 
     private InFlight(String address, boolean idempotent, Context context, Runnable resend, Runnable lost) {
       this.address = address;
@@ -104,38 +107,59 @@ public final class Failover implements Shareable {
     return inFlight.size();
   }
 
-  /** The cluster removed {@code nodeId}: the requests that may have gone to it are re-sent or failed. */
+  /**
+   * The cluster removed {@code nodeId}. For each address it served, once the cluster no longer lists it there
+   * (and the event bus has seen that), every request still in flight to that address may have gone to it: those
+   * sent before, and those sent since while the event bus still routed to it. Idempotent ones are sent again;
+   * the others fail unless answered within the grace of their start.
+   */
   public void memberLeft(String nodeId) {
-    Map<String, List<InFlight>> resends = new HashMap<>();
-    List<InFlight> others = new ArrayList<>();
+    Set<String> addresses = new HashSet<>();
     for (InFlight request : inFlight.keySet()) {
-      if (!mayBeServedBy(request.address, nodeId)) {
+      if (mayBeServedBy(request.address, nodeId)) {
+        addresses.add(request.address);
+      }
+    }
+    serving.forEach((address, entry) -> {
+      if (entry.nodes().contains(nodeId)) {
+        addresses.add(address);
+      }
+    });
+    LOG.info("node {} left the cluster; requests in flight to {} of its addresses are sent again or failed",
+        nodeId, addresses.size());
+    for (String address : addresses) {
+      deregistered(address, nodeId).onComplete(gone -> vertx.setTimer(SETTLE_MS, settled -> reroute(address)));
+    }
+  }
+
+  private void reroute(String address) {
+    int resent = 0;
+    int failing = 0;
+    long now = System.nanoTime();
+    for (InFlight request : inFlight.keySet()) {
+      if (!request.address.equals(address)) {
         continue;
       }
       if (request.idempotent) {
-        resends.computeIfAbsent(request.address, address -> new ArrayList<>()).add(request);
-      } else {
-        others.add(request);
-      }
-    }
-    int resent = resends.values().stream().mapToInt(List::size).sum();
-    LOG.info("node {} left the cluster: {} requests in flight to its services, {} sent again elsewhere, "
-        + "{} failed unless answered within {} ms", nodeId, resent + others.size(), resent, others.size(), graceMs);
-    resends.forEach((address, requests) -> deregistered(address, nodeId).onComplete(gone -> {
-      for (InFlight request : requests) {
+        resent++;
         request.context.runOnContext(v -> {
           if (inFlight.containsKey(request)) {
             request.resend.run();
           }
         });
+      } else {
+        failing++;
+        long waitMs = Math.max(1, graceMs - (now - request.startedAt) / 1_000_000);
+        vertx.setTimer(waitMs, timer -> request.context.runOnContext(v -> {
+          if (inFlight.containsKey(request)) {
+            request.lost.run();
+          }
+        }));
       }
-    }));
-    if (!others.isEmpty()) {
-      vertx.setTimer(graceMs, timer -> others.forEach(request -> request.context.runOnContext(v -> {
-        if (inFlight.containsKey(request)) {
-          request.lost.run();
-        }
-      })));
+    }
+    if (resent + failing > 0) {
+      LOG.info("{}: {} requests sent again elsewhere, {} failed unless answered within {} ms of their start",
+          address, resent, failing, graceMs);
     }
   }
 
@@ -159,12 +183,12 @@ public final class Failover implements Shareable {
   }
 
   /**
-   * Completes once the cluster no longer lists {@code nodeId} for {@code address} (so a request sent now goes to
-   * a live node), or after the grace if it still does.
+   * Completes once the cluster no longer lists {@code nodeId} for {@code address}, or after
+   * {@link #MAX_DEREGISTRATION_MS} if it still does.
    */
   private Future<Void> deregistered(String address, String nodeId) {
     Promise<Void> gone = Promise.promise();
-    poll(address, nodeId, System.currentTimeMillis() + graceMs, gone);
+    poll(address, nodeId, System.currentTimeMillis() + MAX_DEREGISTRATION_MS, gone);
     return gone.future();
   }
 
