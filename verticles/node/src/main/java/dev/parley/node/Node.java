@@ -94,8 +94,9 @@ final class Node {
   }
 
   private Future<Void> deployAll(PrometheusMeterRegistry registry) {
+    Map<String, String> needs = VerticleCatalog.needs(config.deployments().stream().map(Deployment::verticle).toList());
     ManagementVerticle management = new ManagementVerticle(
-        Settings.of(config.config()), clusterManager, registry, this::deploymentsComplete, deployed);
+        Settings.of(config.config()), clusterManager, registry, this::deploymentsComplete, deployed, needs);
     Future<Void> chain = vertx.deployVerticle(management).mapEmpty();
     for (Deployment deployment : config.deployments()) {
       chain = chain.compose(previous -> deploy(deployment));
