@@ -160,6 +160,7 @@ final class Node {
     if (publicHost != null) {
       eventBus.setClusterPublicHost(publicHost);
     }
+    EventBusTls.apply(settings, eventBus);
     return options;
   }
 
@@ -178,6 +179,9 @@ final class Node {
     propertyUnlessSet(config, "hazelcast.phone.home.enabled", "false");
     propertyUnlessSet(config, "hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.local.localAddress", settings.string("cluster.host"));
+    // Listen on cluster.host only, not on every interface (Hazelcast's default): its member protocol is neither
+    // authenticated nor encrypted in open-source Hazelcast.
+    propertyUnlessSet(config, "hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port("cluster.port")).setPortAutoIncrement(true);
     String publicHost = settings.string("cluster.publicHost", null);
