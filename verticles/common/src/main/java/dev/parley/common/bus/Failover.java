@@ -118,6 +118,11 @@ public final class Failover implements Shareable {
     for (InFlight request : inFlight.keySet()) {
       if (mayBeServedBy(request.address, nodeId)) {
         addresses.add(request.address);
+        // At once too: the event bus has usually dropped the leaver's registrations by now. If not, this copy
+        // is lost like the first, and the one sent once they are gone (below) answers.
+        if (request.idempotent) {
+          resend(request);
+        }
       }
     }
     serving.forEach((address, entry) -> {
@@ -142,11 +147,7 @@ public final class Failover implements Shareable {
       }
       if (request.idempotent) {
         resent++;
-        request.context.runOnContext(v -> {
-          if (inFlight.containsKey(request)) {
-            request.resend.run();
-          }
-        });
+        resend(request);
       } else {
         failing++;
         long waitMs = Math.max(1, graceMs - (now - request.startedAt) / 1_000_000);
@@ -161,6 +162,14 @@ public final class Failover implements Shareable {
       LOG.info("{}: {} requests sent again elsewhere, {} failed unless answered within {} ms of their start",
           address, resent, failing, graceMs);
     }
+  }
+
+  private void resend(InFlight request) {
+    request.context.runOnContext(v -> {
+      if (inFlight.containsKey(request)) {
+        request.resend.run();
+      }
+    });
   }
 
   private boolean mayBeServedBy(String address, String nodeId) {
