@@ -22,6 +22,8 @@ public final class Addresses {
   public static final String NODE_READY = "parley.node.ready";
   /** Local address of the node's management verticle: answers the Prometheus scrape as text. */
   public static final String NODE_METRICS = "parley.node.metrics";
+  /** Prefix of each node's own clustered consumer (+ node id) that answers at once: "can I reach it". */
+  public static final String NODE_PING_PREFIX = "parley.node.ping.";
 
   // --- clustered services -----------------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 package dev.parley.contract;
 
+import java.util.Set;
+
 /**
  * The operations of {@link Addresses#ROOMS}, {@link Addresses#PERSISTENCE_ROOMS} and
  * {@link Addresses#PERSISTENCE_MESSAGES}, sent in the {@link Addresses#ACTION} header. Bodies are JSON objects
@@ -39,4 +41,8 @@ public final class RoomActions {
   public static final String EDIT = "edit";
   public static final String DELETE_MESSAGE = "deleteMessage";
   public static final String READ = "read";
+
+  /** The operations that only read, so a caller may repeat them on another instance when a node leaves. */
+  public static final Set<String> READS = Set.of(LIST_MINE, LIST_PUBLIC, GET, MEMBERS, MEMBERSHIP, USER_ROOMS,
+      LAST_SEQS, ACCESS, HISTORY);
 }

@@ -28,20 +28,24 @@ final class ManagementVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier deploymentsComplete;
   private final Map<String, Integer> deployed;
+  private final Map<String, String> needs;
   private Readiness readiness;
 
   ManagementVerticle(Settings settings, ClusterManager clusterManager, PrometheusMeterRegistry registry,
-      BooleanSupplier deploymentsComplete, Map<String, Integer> deployed) {
+      BooleanSupplier deploymentsComplete, Map<String, Integer> deployed, Map<String, String> needs) {
     this.settings = settings;
     this.clusterManager = clusterManager;
     this.registry = registry;
     this.deploymentsComplete = deploymentsComplete;
     this.deployed = deployed;
+    this.needs = needs;
   }
 
   @Override
   public Future<?> start() {
-    readiness = new Readiness(vertx, clusterManager, deploymentsComplete, deployed,
+    PeerCheck peers = new PeerCheck(vertx, clusterManager, needs, settings.integer("cluster.minMembers"),
+        settings.integer("cluster.peerTimeoutMs"));
+    readiness = new Readiness(vertx, clusterManager, deploymentsComplete, deployed, peers,
         settings.integer("management.checkTimeoutMs", 2000));
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -56,7 +60,7 @@ final class ManagementVerticle extends VerticleBase {
         request -> request.reply(registry.scrape())).completion();
 
     Future<HttpServer> server = Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "management");
-    return Future.all(readyConsumer, metricsConsumer, server);
+    return Future.all(readyConsumer, metricsConsumer, PeerCheck.answerPings(vertx, clusterManager), server);
   }
 
   private void ready(RoutingContext ctx) {

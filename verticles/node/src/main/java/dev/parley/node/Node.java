@@ -78,6 +78,7 @@ final class Node {
         .onFailure(started::fail)
         .onSuccess(vertx -> {
           Codecs.registerAll(vertx);
+          ClusterFailover.install(vertx, clusterManager, settings);
           Node node = new Node(config, vertx, clusterManager);
           node.deployAll(registry).onComplete(deployed -> {
             if (deployed.failed()) {
@@ -93,8 +94,9 @@ final class Node {
   }
 
   private Future<Void> deployAll(PrometheusMeterRegistry registry) {
+    Map<String, String> needs = VerticleCatalog.needs(config.deployments().stream().map(Deployment::verticle).toList());
     ManagementVerticle management = new ManagementVerticle(
-        Settings.of(config.config()), clusterManager, registry, this::deploymentsComplete, deployed);
+        Settings.of(config.config()), clusterManager, registry, this::deploymentsComplete, deployed, needs);
     Future<Void> chain = vertx.deployVerticle(management).mapEmpty();
     for (Deployment deployment : config.deployments()) {
       chain = chain.compose(previous -> deploy(deployment));
@@ -158,6 +160,7 @@ final class Node {
     if (publicHost != null) {
       eventBus.setClusterPublicHost(publicHost);
     }
+    EventBusTls.apply(settings, eventBus);
     return options;
   }
 
@@ -176,6 +179,9 @@ final class Node {
     propertyUnlessSet(config, "hazelcast.phone.home.enabled", "false");
     propertyUnlessSet(config, "hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.local.localAddress", settings.string("cluster.host"));
+    // Listen on cluster.host only, not on every interface (Hazelcast's default): its member protocol is neither
+    // authenticated nor encrypted in open-source Hazelcast.
+    propertyUnlessSet(config, "hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.port("cluster.port")).setPortAutoIncrement(true);
     String publicHost = settings.string("cluster.publicHost", null);

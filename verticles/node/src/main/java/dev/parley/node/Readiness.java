@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Builds this node's readiness report: cluster membership, the profile's deployments, and every health check
+ * Builds this node's readiness report: cluster membership, the peers the profile needs ({@link PeerCheck}), the
+ * profile's deployments, and every health check
  * the deployed verticles registered (MySQL, Redis, Kafka, ...). Checks with the same name (one per verticle
  * instance) fold into one entry that fails if any instance's check fails.
  */
@@ -25,14 +26,16 @@ final class Readiness {
   private final ClusterManager clusterManager;
   private final BooleanSupplier deploymentsComplete;
   private final Map<String, Integer> deployed;
+  private final PeerCheck peers;
   private final long checkTimeoutMs;
 
   Readiness(Vertx vertx, ClusterManager clusterManager, BooleanSupplier deploymentsComplete,
-      Map<String, Integer> deployed, long checkTimeoutMs) {
+      Map<String, Integer> deployed, PeerCheck peers, long checkTimeoutMs) {
     this.vertx = vertx;
     this.clusterManager = clusterManager;
     this.deploymentsComplete = deploymentsComplete;
     this.deployed = deployed;
+    this.peers = peers;
     this.checkTimeoutMs = checkTimeoutMs;
   }
 
@@ -49,6 +52,7 @@ final class Readiness {
         .put("verticles", new JsonObject(Map.copyOf(deployed))));
 
     List<Future<JsonObject>> results = new ArrayList<>();
+    results.add(peers.check().map(report -> report.put("name", "peers")));
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(checkTimeoutMs).setLocalOnly(true);
     HealthChecks.registry(vertx).forEach((address, name) -> results.add(
         vertx.eventBus().<JsonObject>request(address, null, options)
@@ -93,10 +97,8 @@ final class Readiness {
     String name = check.getString("name");
     JsonObject existing = checks.getJsonObject(name);
     if (existing == null || (existing.getBoolean("ok") && !check.getBoolean("ok"))) {
-      JsonObject entry = new JsonObject().put("ok", check.getBoolean("ok"));
-      if (check.getString("error") != null) {
-        entry.put("error", check.getString("error"));
-      }
+      JsonObject entry = check.copy();
+      entry.remove("name");
       checks.put(name, entry);
     }
   }

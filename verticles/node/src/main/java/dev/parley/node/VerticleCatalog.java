@@ -1,7 +1,10 @@
 package dev.parley.node;
 
+import dev.parley.contract.Addresses;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -18,7 +21,33 @@ final class VerticleCatalog {
       "search", "dev.parley.search.SearchVerticle",
       "notifier", "dev.parley.notifier.NotifierVerticle"));
 
+  /**
+   * The services each verticle cannot work without, somewhere in the cluster (search is optional: without a
+   * search node, searches answer 503).
+   */
+  private static final Map<String, Set<String>> NEEDS = Map.of(
+      "http", Set.of("persistence", "rooms"),
+      "socket", Set.of("persistence", "rooms"),
+      "rooms", Set.of("persistence"),
+      "search", Set.of("persistence", "rooms"),
+      "notifier", Set.of("persistence"),
+      "persistence", Set.of());
+
+  /** The address that shows a service runs on a node: one every instance of it consumes. */
+  private static final Map<String, String> SERVICE_ADDRESSES = Map.of(
+      "persistence", Addresses.PERSISTENCE_SEND,
+      "rooms", Addresses.ROOMS);
+
   private VerticleCatalog() {
+  }
+
+  /** Service name -> its address, for every service the named verticles need (sorted by name). */
+  static Map<String, String> needs(Collection<String> verticles) {
+    Map<String, String> needed = new TreeMap<>();
+    for (String verticle : verticles) {
+      NEEDS.getOrDefault(verticle, Set.of()).forEach(service -> needed.put(service, SERVICE_ADDRESSES.get(service)));
+    }
+    return needed;
   }
 
   static Optional<String> className(String name) {

@@ -66,6 +66,8 @@ class HazelcastConfigTest {
     assertThat(config.getProperty("hazelcast.heartbeat.interval.seconds")).isEqualTo("1");
     assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
     assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
+    assertThat(config.getProperty("hazelcast.socket.bind.any")).as("only cluster.host, not every interface")
+        .isEqualTo("false");
     // The __vertx.* structures come from the file.
     assertThat(config.getMultiMapConfigs()).containsKey("__vertx.subs");
   }
@@ -146,5 +148,35 @@ class HazelcastConfigTest {
     assertThatThrownBy(() -> Node.vertxOptions(Settings.of(node.config())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("cluster.eventBusPort");
+  }
+
+  @Test
+  void eventBusTlsIsOffByDefaultAndMutualWhenEnabled() throws IOException {
+    assertThat(Node.vertxOptions(Settings.of(load(env("cluster.xml")).config())).getEventBusOptions().isSsl()).isFalse();
+    Path cert = Files.writeString(dir.resolve("node.crt"), "x");
+    Path key = Files.writeString(dir.resolve("node.key"), "x");
+    Path ca = Files.writeString(dir.resolve("ca.crt"), "x");
+
+    EventBusOptions eventBus = Node.vertxOptions(Settings.of(load(env("cluster.xml",
+        "PARLEY_CLUSTER_TLS_ENABLED", "true",
+        "PARLEY_CLUSTER_TLS_CERTFILE", cert.toString(),
+        "PARLEY_CLUSTER_TLS_KEYFILE", key.toString(),
+        "PARLEY_CLUSTER_TLS_CAFILE", ca.toString())).config())).getEventBusOptions();
+
+    assertThat(eventBus.isSsl()).isTrue();
+    assertThat(eventBus.getClientAuth()).isEqualTo(io.vertx.core.http.ClientAuth.REQUIRED);
+    assertThat(eventBus.isTrustAll()).as("servers are checked too").isFalse();
+    assertThat(eventBus.getTrustOptions()).isNotNull();
+    assertThat(eventBus.getKeyCertOptions()).isNotNull();
+  }
+
+  @Test
+  void eventBusTlsWithAMissingFileIsAConfigErrorNamingTheKey() throws IOException {
+    NodeConfig node = load(env("cluster.xml", "PARLEY_CLUSTER_TLS_ENABLED", "true",
+        "PARLEY_CLUSTER_TLS_KEYFILE", dir.resolve("absent.key").toString()));
+
+    assertThatThrownBy(() -> Node.vertxOptions(Settings.of(node.config())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cluster.tls.");
   }
 }

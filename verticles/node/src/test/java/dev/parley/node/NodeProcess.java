@@ -69,7 +69,7 @@ final class NodeProcess {
   /** Waits until /ready answers 200 and the cluster has {@code members} members. */
   NodeProcess awaitReady(Vertx vertx, int members) {
     WebClient web = WebClient.create(vertx);
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new AssertionError(name + " exited: " + tail());
@@ -81,7 +81,7 @@ final class NodeProcess {
       }
       Await.result(vertx.timer(200));
     }
-    throw new AssertionError(name + " not ready with " + members + " members in 90 s: " + tail());
+    throw new AssertionError(name + " not ready with " + members + " members in 180 s: " + tail());
   }
 
   /** SIGSTOP / SIGCONT: the process freezes (a partition, a long GC pause) and comes back. */

@@ -3,6 +3,7 @@ package dev.parley.notifier;
 import dev.parley.common.HealthChecks;
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.common.events.EventFollower;
 import dev.parley.common.events.KafkaSupport;
 import dev.parley.contract.Addresses;
@@ -14,8 +15,6 @@ import dev.parley.contract.UserEvent;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +46,7 @@ public final class NotifierVerticle extends VerticleBase {
 
   private Settings settings;
   private EventFollower follower;
-  private DeliveryOptions requests;
+  private ServiceRequests requests;
   private int snippetChars;
   private long saveTimer = -1;
   /** Per shard, the position last stored (null until the first is read). */
@@ -65,7 +64,7 @@ public final class NotifierVerticle extends VerticleBase {
   public Future<?> start() {
     settings = Settings.of(config());
     snippetChars = settings.integer("notifications.snippetChars", 140);
-    requests = new DeliveryOptions().setSendTimeout(settings.integer("events.requestTimeoutMs", 10_000));
+    requests = new ServiceRequests(vertx, settings.integer("events.requestTimeoutMs", 10_000));
     delivered = Counter.builder("parley_notifications_delivered_total")
         .description("Notifications this node stored and announced").register(Meters.registry());
     follower = new EventFollower(vertx, settings, "notifier", this::apply);
@@ -224,13 +223,12 @@ public final class NotifierVerticle extends VerticleBase {
     return text.substring(0, text.offsetByCodePoints(0, Math.max(1, snippetChars - 1))) + "…";
   }
 
+  /** Stream reads and cursor saves (a cursor never moves back): safe to repeat. */
   private Future<JsonObject> events(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, body,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return requests.idempotent(Addresses.PERSISTENCE_EVENTS, action, body);
   }
 
   private Future<JsonObject> notifications(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_NOTIFICATIONS, body,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return requests.request(Addresses.PERSISTENCE_NOTIFICATIONS, action, body);
   }
 }

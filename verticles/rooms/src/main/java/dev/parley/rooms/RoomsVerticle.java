@@ -4,6 +4,7 @@ import dev.parley.common.HealthChecks;
 import dev.parley.common.RedisSupport;
 import dev.parley.common.Replies;
 import dev.parley.common.Settings;
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.RoomActions;
@@ -12,7 +13,6 @@ import dev.parley.contract.RoomStanding;
 import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -37,7 +37,7 @@ public final class RoomsVerticle extends VerticleBase {
 
   private Redis redis;
   private MembershipCache cache;
-  private DeliveryOptions toPersistence;
+  private ServiceRequests toPersistence;
   private MessageConsumer<JsonObject> healthCheck;
   private final Map<String, Function<JsonObject, Future<?>>> actions = Map.ofEntries(
       Map.entry(RoomActions.CREATE, this::create),
@@ -62,7 +62,7 @@ public final class RoomsVerticle extends VerticleBase {
     redis = RedisSupport.client(vertx, settings);
     RedisAPI api = RedisAPI.api(redis);
     cache = new MembershipCache(api, RedisSupport.keyPrefix(settings), settings.integer("rooms.cacheTtlSeconds", 300));
-    toPersistence = new DeliveryOptions().setSendTimeout(settings.integer("rooms.requestTimeoutMs", 10_000));
+    toPersistence = new ServiceRequests(vertx, settings.integer("rooms.requestTimeoutMs", 10_000));
     Future<Void> consumer = vertx.eventBus().<JsonObject>consumer(Addresses.ROOMS, this::dispatch).completion();
     return Future.all(consumer, HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api))
             .onSuccess(registered -> healthCheck = registered))
@@ -246,8 +246,9 @@ public final class RoomsVerticle extends VerticleBase {
   }
 
   private <T> Future<T> persistence(String action, JsonObject body) {
-    return vertx.eventBus().<T>request(Addresses.PERSISTENCE_ROOMS, body,
-        new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return RoomActions.READS.contains(action)
+        ? toPersistence.idempotent(Addresses.PERSISTENCE_ROOMS, action, body)
+        : toPersistence.request(Addresses.PERSISTENCE_ROOMS, action, body);
   }
 
   private static JsonArray memberIds(Object value) {

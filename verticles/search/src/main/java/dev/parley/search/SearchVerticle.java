@@ -4,6 +4,7 @@ import dev.parley.common.ConfigException;
 import dev.parley.common.HealthChecks;
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.common.events.EventFollower;
 import dev.parley.common.events.KafkaSupport;
 import dev.parley.contract.Addresses;
@@ -19,7 +20,6 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -74,7 +74,7 @@ public final class SearchVerticle extends VerticleBase {
   private MessageConsumer<JsonObject> queryConsumer;
   private KafkaAdminClient kafkaAdmin;
   private boolean stopped;
-  private DeliveryOptions requests;
+  private ServiceRequests requests;
   private Timer queryTimer;
   private Counter indexedEvents;
 
@@ -82,7 +82,7 @@ public final class SearchVerticle extends VerticleBase {
   public Future<?> start() {
     settings = Settings.of(config());
     options = SearchSettings.from(settings);
-    requests = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs());
+    requests = new ServiceRequests(vertx, options.requestTimeoutMs());
     String id = UUID.randomUUID().toString();
     // One thread for writes keeps them in stream order; commits queue behind the writes they cover.
     writes = vertx.createSharedWorkerExecutor("parley-search-write-" + id, 1, 5, TimeUnit.MINUTES);
@@ -329,9 +329,9 @@ public final class SearchVerticle extends VerticleBase {
     });
   }
 
+  /** Stream reads and cursor saves (a cursor never moves back): safe to repeat. */
   private Future<JsonObject> persistence(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, body,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return requests.idempotent(Addresses.PERSISTENCE_EVENTS, action, body);
   }
 
   private Future<?> indexCheck() {
@@ -436,7 +436,6 @@ public final class SearchVerticle extends VerticleBase {
   }
 
   private <T> Future<T> rooms(String action, JsonObject body) {
-    return vertx.eventBus().<T>request(Addresses.ROOMS, body,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return requests.idempotent(Addresses.ROOMS, action, body);
   }
 }

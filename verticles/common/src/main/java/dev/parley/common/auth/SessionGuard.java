@@ -1,12 +1,12 @@
 package dev.parley.common.auth;
 
 import dev.parley.common.Settings;
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
@@ -56,7 +56,7 @@ public final class SessionGuard {
   private final RedisAPI redis;
   private final String keyPrefix;
   private final Options options;
-  private final DeliveryOptions delivery;
+  private final ServiceRequests requests;
   private final Map<String, Entry> cache;
   private final Map<String, Future<Boolean>> inFlight = new HashMap<>();
   private MessageConsumer<JsonObject> revocations;
@@ -66,7 +66,7 @@ public final class SessionGuard {
     this.redis = redis;
     this.keyPrefix = keyPrefix;
     this.options = options;
-    this.delivery = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs());
+    this.requests = new ServiceRequests(vertx, options.requestTimeoutMs());
     int max = options.maxEntries();
     this.cache = new LinkedHashMap<>(256, 0.75f, true) {
       @Override
@@ -130,10 +130,10 @@ public final class SessionGuard {
 
   /** Revokes a session everywhere: MySQL (the authority), then Redis and the cluster-wide broadcast. */
   public Future<Void> revoke(String sessionId) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_REVOKE_SESSION,
-            new JsonObject().put("sessionId", sessionId), delivery)
-        .recover(failure -> Future.failedFuture(ParleyException.from(failure)))
-        .compose(reply -> announceRevoked(sessionId, reply.body().getString("userId")));
+    // Revoking twice is revoking once.
+    return requests.<JsonObject>idempotent(Addresses.ACCOUNTS_REVOKE_SESSION, null,
+            new JsonObject().put("sessionId", sessionId))
+        .compose(reply -> announceRevoked(sessionId, reply.getString("userId")));
   }
 
   /**
@@ -225,15 +225,15 @@ public final class SessionGuard {
   }
 
   private Future<Boolean> fromMysql(String sessionId) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_SESSION_STATUS,
-            new JsonObject().put("sessionId", sessionId), delivery)
+    return requests.<JsonObject>idempotent(Addresses.ACCOUNTS_SESSION_STATUS, null,
+            new JsonObject().put("sessionId", sessionId))
         .recover(failure -> {
-          ParleyException error = ParleyException.from(failure);
+          ParleyException error = (ParleyException) failure;
           return Future.failedFuture(error.code() == ErrorCode.INTERNAL
               ? ParleyException.unavailable("session store temporarily unavailable, retry") : error);
         })
         .compose(reply -> {
-          boolean active = reply.body().getBoolean("active", false);
+          boolean active = reply.getBoolean("active", false);
           List<String> set = active
               ? List.of(key(sessionId), "1", "EX", String.valueOf(options.redisActiveSeconds()), "NX")
               : List.of(key(sessionId), "0", "EX", String.valueOf(options.revokedSeconds()));

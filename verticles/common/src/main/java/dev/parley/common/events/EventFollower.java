@@ -2,6 +2,7 @@ package dev.parley.common.events;
 
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.MessageEvent;
 import dev.parley.contract.MessageEvents;
@@ -11,8 +12,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -74,7 +73,7 @@ public final class EventFollower {
   private final StreamSettings options;
   private final String name;
   private final Sink sink;
-  private final DeliveryOptions toPersistence;
+  private final ServiceRequests toPersistence;
 
   private final List<ShardCursor> shards = new ArrayList<>();
   private Future<Void> applying = Future.succeededFuture();
@@ -97,7 +96,7 @@ public final class EventFollower {
     this.options = StreamSettings.from(settings);
     this.name = name;
     this.sink = sink;
-    this.toPersistence = new DeliveryOptions().setSendTimeout(options.requestTimeoutMs());
+    this.toPersistence = new ServiceRequests(vertx, options.requestTimeoutMs());
     MeterRegistry registry = Meters.registry();
     this.fromLive = Counter.builder("parley_stream_events_total").tag("consumer", name).tag("source", "live")
         .description("Stream events a consumer applied, by where it got them (live stream or MySQL)")
@@ -404,9 +403,8 @@ public final class EventFollower {
     }
 
     private Future<List<MessageEvent>> read(JsonObject request) {
-      return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, request.put("shard", shard),
-              new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.READ))
-          .map(Message::body)
+      return toPersistence.<JsonObject>idempotent(Addresses.PERSISTENCE_EVENTS, StreamActions.READ,
+              request.put("shard", shard))
           .map(body -> MessageEvents.list(body.getJsonArray("events")));
     }
 
@@ -462,9 +460,9 @@ public final class EventFollower {
         return;
       }
       lastTailCheck = now;
-      vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_EVENTS, new JsonObject().put("shard", shard),
-              new DeliveryOptions(toPersistence).addHeader(Addresses.ACTION, StreamActions.HEAD))
-          .map(reply -> reply.body().getLong("maxId", 0L))
+      toPersistence.<JsonObject>idempotent(Addresses.PERSISTENCE_EVENTS, StreamActions.HEAD,
+              new JsonObject().put("shard", shard))
+          .map(reply -> reply.getLong("maxId", 0L))
           .onSuccess(head -> {
             if (stopped || paused) {
               return;

@@ -5,13 +5,13 @@ import dev.parley.common.Settings;
 import dev.parley.common.auth.AccessTokens;
 import dev.parley.common.auth.SessionGuard;
 import dev.parley.common.auth.TokenRejected;
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.auth.RateLimiter.Hit;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,7 +40,7 @@ public final class AccountsApi {
   private final Vertx vertx;
   private final Settings settings;
   private final AuthConfig config;
-  private final DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(10_000);
+  private final ServiceRequests requests;
   private final PasswordHasher hasher;
   private Redis redis;
   private RateLimiter limiter;
@@ -57,6 +57,7 @@ public final class AccountsApi {
     this.settings = settings;
     this.config = AuthConfig.from(settings);
     this.hasher = new PasswordHasher(config.argon2());
+    this.requests = new ServiceRequests(vertx, 10_000);
   }
 
   /** Loads the keys (the node refuses to start without them), connects Redis, listens to revocations. */
@@ -167,8 +168,8 @@ public final class AccountsApi {
               .put("sessionId", session.id())
               .put("refreshTokenHash", RefreshTokens.hash(session.refreshToken()))
               .put("refreshExpiresAt", session.refreshExpiresAt());
-          return vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_REGISTER, request, delivery)
-              .map(reply -> tokens(reply.body().getJsonObject("user"), session.id(), session.refreshToken()));
+          return requests.<JsonObject>request(Addresses.ACCOUNTS_REGISTER, null, request)
+              .map(reply -> tokens(reply.getJsonObject("user"), session.id(), session.refreshToken()));
         })
         .onSuccess(response -> send(ctx, 201, response))
         .onFailure(failure -> fail(ctx, failure));
@@ -184,10 +185,9 @@ public final class AccountsApi {
     // from many addresses do not lock the real user out from theirs (issue 18).
     limit(ctx, new Hit(config.loginPerIp(), ip), new Hit(config.loginPerUsernameAndIp(), lower + "@" + ip),
         new Hit(config.loginPerUsername(), lower))
-        .compose(allowed -> vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_CREDENTIALS,
-            new JsonObject().put("username", username), delivery))
-        .compose(reply -> {
-          JsonObject account = reply.body();
+        .compose(allowed -> requests.<JsonObject>idempotent(Addresses.ACCOUNTS_CREDENTIALS, null,
+            new JsonObject().put("username", username)))
+        .compose(account -> {
           boolean found = account.getBoolean("found", false);
           String hash = found ? account.getString("passwordHash") : dummyHash;
           // The same work whether or not the user exists: one Argon2 verification.
@@ -202,7 +202,7 @@ public final class AccountsApi {
               .put("sessionId", session.id())
               .put("refreshTokenHash", RefreshTokens.hash(session.refreshToken()))
               .put("refreshExpiresAt", session.refreshExpiresAt());
-          return vertx.eventBus().request(Addresses.ACCOUNTS_OPEN_SESSION, request, delivery)
+          return requests.request(Addresses.ACCOUNTS_OPEN_SESSION, null, request)
               .map(opened -> tokens(user, session.id(), session.refreshToken()));
         })
         .onSuccess(response -> send(ctx, 200, response))
@@ -221,9 +221,8 @@ public final class AccountsApi {
         .put("refreshTokenHash", RefreshTokens.hash(presented))
         .put("newRefreshTokenHash", RefreshTokens.hash(next))
         .put("newRefreshExpiresAt", refreshExpiresAt());
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_REFRESH, request, delivery)
-        .compose(reply -> {
-          JsonObject outcome = reply.body();
+    requests.<JsonObject>request(Addresses.ACCOUNTS_REFRESH, null, request)
+        .compose(outcome -> {
           String sessionId = outcome.getString("sessionId");
           if ("rotated".equals(outcome.getString("outcome"))) {
             return Future.succeededFuture(tokens(outcome.getJsonObject("user"), sessionId, next));
@@ -246,9 +245,8 @@ public final class AccountsApi {
 
   private void me(RoutingContext ctx) {
     Principal principal = Principal.of(ctx);
-    vertx.eventBus().<JsonObject>request(Addresses.USERS_GET, new JsonObject().put("userId", principal.userId()),
-            delivery)
-        .onSuccess(reply -> send(ctx, 200, reply.body()))
+    requests.<JsonObject>idempotent(Addresses.USERS_GET, null, new JsonObject().put("userId", principal.userId()))
+        .onSuccess(user -> send(ctx, 200, user))
         .onFailure(failure -> fail(ctx, failure));
   }
 
@@ -260,9 +258,9 @@ public final class AccountsApi {
       send(ctx, 200, new JsonObject().put("users", new JsonArray()));
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.USERS_SEARCH,
-            new JsonObject().put("prefix", prefix).put("limit", limit), delivery)
-        .onSuccess(reply -> send(ctx, 200, reply.body()))
+    requests.<JsonObject>idempotent(Addresses.USERS_SEARCH, null,
+            new JsonObject().put("prefix", prefix).put("limit", limit))
+        .onSuccess(users -> send(ctx, 200, users))
         .onFailure(failure -> fail(ctx, failure));
   }
 

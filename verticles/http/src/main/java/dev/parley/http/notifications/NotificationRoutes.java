@@ -1,5 +1,6 @@
 package dev.parley.http.notifications;
 
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.NotificationActions;
 import dev.parley.contract.ParleyException;
@@ -7,8 +8,6 @@ import dev.parley.http.Requests;
 import dev.parley.http.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,12 +19,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class NotificationRoutes {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final ServiceRequests requests;
 
   public NotificationRoutes(Vertx vertx, long requestTimeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(requestTimeoutMs);
+    this.requests = new ServiceRequests(vertx, requestTimeoutMs);
   }
 
   /** Mounts the routes on the API router; they must come after the authentication handler. */
@@ -56,9 +53,9 @@ public final class NotificationRoutes {
     reply(ctx, request(NotificationActions.MARK_READ, request));
   }
 
+  /** Every notification operation reads or sets a state, so it may be repeated. */
   private Future<JsonObject> request(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_NOTIFICATIONS, body,
-        new DeliveryOptions(options).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return requests.idempotent(Addresses.PERSISTENCE_NOTIFICATIONS, action, body);
   }
 
   private static JsonObject caller(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package dev.parley.http.rooms;
 
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ChatMessage;
 import dev.parley.contract.RoomActions;
@@ -8,8 +9,6 @@ import dev.parley.http.Requests;
 import dev.parley.http.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,12 +20,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class RoomRoutes {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final ServiceRequests requests;
 
   public RoomRoutes(Vertx vertx, long requestTimeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(requestTimeoutMs);
+    this.requests = new ServiceRequests(vertx, requestTimeoutMs);
   }
 
   /** Mounts the routes on the API router; they must come after the authentication handler. */
@@ -102,7 +99,8 @@ public final class RoomRoutes {
     SendMessage send = new SendMessage(ctx.pathParam("roomId"), Principal.of(ctx).userId(),
         Requests.requiredString(body, "clientMsgId"), Requests.requiredString(body, "text"),
         Requests.optionalLong(body, "replyTo"));
-    vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, send, options)
+    // Idempotent: a repeat with the same clientMsgId answers the stored message.
+    requests.<ChatMessage>exchange(Addresses.PERSISTENCE_SEND, null, send, true)
         .onSuccess(reply -> ctx.response()
             // A retry of a stored message answers 200 with the original, not a second copy.
             .setStatusCode("true".equals(reply.headers().get("created")) ? 201 : 200)
@@ -120,8 +118,7 @@ public final class RoomRoutes {
   }
 
   private <T> Future<T> request(String address, String action, JsonObject body) {
-    return vertx.eventBus().<T>request(address, body, new DeliveryOptions(options).addHeader(Addresses.ACTION, action))
-        .map(Message::body);
+    return RoomActions.READS.contains(action) ? requests.idempotent(address, action, body) : requests.request(address, action, body);
   }
 
   private static JsonObject caller(RoutingContext ctx) {

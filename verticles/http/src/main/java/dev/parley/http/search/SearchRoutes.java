@@ -1,10 +1,10 @@
 package dev.parley.http.search;
 
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.http.Requests;
 import dev.parley.http.auth.Principal;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,12 +16,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class SearchRoutes {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final ServiceRequests requests;
 
   public SearchRoutes(Vertx vertx, long requestTimeoutMs) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(requestTimeoutMs);
+    this.requests = new ServiceRequests(vertx, requestTimeoutMs);
   }
 
   /** Mounts the route on the API router; it must come after the authentication handler. */
@@ -36,10 +34,10 @@ public final class SearchRoutes {
         .put("q", ctx.request().getParam("q"))
         .put("roomId", roomId == null || roomId.isEmpty() ? null : roomId)
         .put("limit", Requests.queryLong(ctx, "limit"));
-    vertx.eventBus().<JsonObject>request(Addresses.SEARCH, request, options)
-        .onSuccess(reply -> ctx.response()
+    requests.<JsonObject>idempotent(Addresses.SEARCH, null, request)
+        .onSuccess(hits -> ctx.response()
             .putHeader("content-type", "application/json")
-            .end(reply.body().encode()))
+            .end(hits.encode()))
         .onFailure(ctx::fail);
   }
 }

@@ -1,0 +1,99 @@
+package dev.parley.node;
+
+import dev.parley.contract.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The readiness check of the peers a node expects: the cluster has at least {@code cluster.minMembers} members,
+ * and every service the profile's verticles need (persistence, rooms) runs on a current member that answers a
+ * ping within the timeout. So a node that is alone after a partition or a long pause, or whose only core node
+ * is frozen, says 503 instead of accepting clients it cannot serve.
+ */
+final class PeerCheck {
+
+  private final Vertx vertx;
+  private final ClusterManager clusterManager;
+  private final Map<String, String> needs;
+  private final int minMembers;
+  private final long timeoutMs;
+  private final DeliveryOptions ping;
+
+  PeerCheck(Vertx vertx, ClusterManager clusterManager, Map<String, String> needs, int minMembers, long timeoutMs) {
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+    this.needs = needs;
+    this.minMembers = minMembers;
+    this.timeoutMs = timeoutMs;
+    this.ping = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /** Answers this node's own pings; one clustered consumer per node. */
+  static Future<?> answerPings(Vertx vertx, ClusterManager clusterManager) {
+    return vertx.eventBus().consumer(Addresses.NODE_PING_PREFIX + clusterManager.getNodeId(),
+        request -> request.reply(null)).completion();
+  }
+
+  /** {@code {ok, members, minMembers, needs: {service: {ok, nodes, reachable}}, error?}}; never fails. */
+  Future<JsonObject> check() {
+    List<String> members = clusterManager.isActive() ? clusterManager.getNodes() : List.of();
+    JsonObject report = new JsonObject().put("members", members.size()).put("minMembers", minMembers);
+    List<String> problems = new ArrayList<>();
+    if (members.size() < minMembers) {
+      problems.add(members.size() + " of at least " + minMembers + " cluster members");
+    }
+    JsonObject services = new JsonObject();
+    List<Future<?>> checks = new ArrayList<>();
+    needs.forEach((service, address) -> checks.add(service(address, Set.copyOf(members)).map(reachable -> {
+      services.put(service, reachable);
+      if (!reachable.getBoolean("ok")) {
+        problems.add(reachable.getInteger("nodes") == 0 ? "no cluster member runs " + service
+            : "no node running " + service + " answers");
+      }
+      return null;
+    })));
+    return Future.join(checks).transform(done -> {
+      report.put("ok", problems.isEmpty()).put("needs", services);
+      if (!problems.isEmpty()) {
+        report.put("error", String.join("; ", problems));
+      }
+      return Future.succeededFuture(report);
+    });
+  }
+
+  /** How many current members run the service at {@code address}, and how many of them answer a ping. */
+  private Future<JsonObject> service(String address, Set<String> members) {
+    Promise<List<RegistrationInfo>> registrations = Promise.promise();
+    clusterManager.getRegistrations(address, registrations);
+    // A read whose partition lives on a frozen member waits for Hazelcast's own timeouts: don't.
+    long timer = vertx.setTimer(timeoutMs, expired -> registrations.tryFail("cluster registry did not answer"));
+    return registrations.future().onComplete(done -> vertx.cancelTimer(timer)).compose(list -> {
+      Set<String> nodes = new HashSet<>();
+      for (RegistrationInfo registration : list) {
+        if (!registration.localOnly() && members.contains(registration.nodeId())) {
+          nodes.add(registration.nodeId());
+        }
+      }
+      List<Future<Boolean>> pings = new ArrayList<>();
+      for (String node : nodes) {
+        pings.add(vertx.eventBus().request(Addresses.NODE_PING_PREFIX + node, null, ping)
+            .map(true).otherwise(false));
+      }
+      return Future.join(pings).transform(done -> {
+        long reachable = pings.stream().filter(Future::result).count();
+        return Future.succeededFuture(new JsonObject().put("ok", reachable > 0).put("nodes", nodes.size())
+            .put("reachable", reachable));
+      });
+    }).otherwise(failure -> new JsonObject().put("ok", false).put("nodes", 0).put("reachable", 0));
+  }
+}
