@@ -6,6 +6,8 @@ import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -66,23 +68,46 @@ final class BridgeSession extends Session {
     socket.close(code, reason);
   }
 
-  /** One bridge frame; {@code frameToken} is the token the frame carried in its headers, if any. */
-  void onFrame(JsonObject frame, String frameToken) {
+  /**
+   * One bridge frame as received. Every frame counts against the rate limit, malformed ones too; a frame that is
+   * not a JSON object gets an {@code err} frame and counts as invalid, and past {@code socket.maxInvalidFrames}
+   * the socket is closed (1008), like {@code /ws}.
+   */
+  void onFrame(Buffer buffer) {
     heard();
     hub.metrics.received();
     if (closed) {
       return;
     }
-    String type = frame.getString("type", "");
-    String address = frame.getValue("address") instanceof String a ? a : null;
+    if (buffer.length() > hub.config.maxFrameBytes()) {
+      close(CloseCodes.TOO_LARGE, "frame too large");
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = buffer.toJsonObject();
+    } catch (DecodeException | ClassCastException malformed) {
+      frame = null;
+    }
+    String type = frame == null ? "" : frame.getValue("type") instanceof String t ? t : "";
     if ("ping".equals(type)) {
       return;
     }
+    String address = frame != null && frame.getValue("address") instanceof String a ? a : null;
     if (!rate.tryTake()) {
       denied(address, ErrorCode.RATE_LIMITED, "rate_limited");
       close(CloseCodes.RATE_LIMITED, "rate limited");
       return;
     }
+    if (frame == null) {
+      denied(null, ErrorCode.BAD_REQUEST, "a frame must be one JSON object");
+      if (tooManyInvalid()) {
+        close(CloseCodes.POLICY, "too many invalid frames");
+      }
+      return;
+    }
+    String frameToken = frame.getValue("headers") instanceof JsonObject headers
+        && headers.getValue("token") instanceof String t ? t : null;
     if (frameToken != null && !sameUser(frameToken)) {
       denied(address, ErrorCode.UNAUTHORIZED, "unauthorized");
       return;

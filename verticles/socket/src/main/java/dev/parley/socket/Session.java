@@ -34,6 +34,7 @@ abstract class Session {
    */
   boolean holding;
   int inFlightSends;
+  private int invalidFrames;
 
   final TokenBucket rate;
   private final ReadStream<?> input;
@@ -76,6 +77,11 @@ abstract class Session {
   /** True when the socket's outbound buffer is over its bound: a slow consumer. */
   final boolean overflowing() {
     return output.writeQueueFull();
+  }
+
+  /** Counts an invalid frame; true once there were more than {@code socket.maxInvalidFrames} (close 1008). */
+  final boolean tooManyInvalid() {
+    return ++invalidFrames > hub.config.maxInvalidFrames();
   }
 
   void heard() {

@@ -50,6 +50,8 @@ public final class SocketVerticle extends VerticleBase {
   private static final VertxException CLOSED = new VertxException("closed", true);
   /** Periodic per-connection work (pings, presence refresh) is spread over this many ticks of its period. */
   private static final int SLICES = 10;
+  /** The WebSocket codec reads frames up to this many times {@code socket.maxFrameBytes} (see start()). */
+  static final int CODEC_FRAME_FACTOR = 16;
 
   private SocketConfig config;
   private Redis redis;
@@ -88,9 +90,10 @@ public final class SocketVerticle extends VerticleBase {
       timers.add(vertx.setPeriodic(config.presenceTtlSeconds() * 1000L / 3 / SLICES,
           id -> refreshPresence((int) (ticks[1]++ % SLICES))));
       HttpServerOptions options = new HttpServerOptions()
-          // Frames up to 4x the limit are read and refused with 4413; larger ones netty refuses itself (1009).
-          .setMaxWebSocketFrameSize(config.maxFrameBytes() * 4)
-          .setMaxWebSocketMessageSize(config.maxFrameBytes() * 4)
+          // Frames up to 16x the limit are read and refused with a close frame 4413 (TextMessages); only larger
+          // ones reach the codec's own limit, which drops the connection.
+          .setMaxWebSocketFrameSize(config.maxFrameBytes() * CODEC_FRAME_FACTOR)
+          .setMaxWebSocketMessageSize(config.maxFrameBytes() * CODEC_FRAME_FACTOR)
           .setPerMessageWebSocketCompressionSupported(false)
           .setPerFrameWebSocketCompressionSupported(false);
       return Servers.listen(vertx.createHttpServer(options).requestHandler(router()), settings, "socket");
@@ -150,12 +153,13 @@ public final class SocketVerticle extends VerticleBase {
     ctx.request().toWebSocket().onSuccess(socket -> {
       // Nothing is read before the session is open: a resume waits in the socket until then.
       socket.pause();
-      (token != null ? Future.succeededFuture(token) : authFrame(socket)).onComplete(known -> {
+      TextMessages messages = new TextMessages(socket, config.maxFrameBytes());
+      (token != null ? Future.succeededFuture(token) : authFrame(socket, messages)).onComplete(known -> {
         if (known.failed()) {
           refuse(socket, known.cause());
         } else {
           opening.run(() -> socket.isClosed() ? Future.failedFuture(CLOSED)
-              : auth.authenticate(known.result()).compose(claims -> openWebSocket(socket, claims)))
+              : auth.authenticate(known.result()).compose(claims -> openWebSocket(socket, messages, claims)))
               .onFailure(failure -> refuse(socket, failure));
         }
       });
@@ -163,11 +167,11 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   /** No token on the upgrade: the first frame must be {@code {"type":"auth","token":...}} within the timeout. */
-  private Future<String> authFrame(ServerWebSocket socket) {
+  private Future<String> authFrame(ServerWebSocket socket, TextMessages messages) {
     Promise<String> token = Promise.promise();
     long timer = vertx.setTimer(config.authTimeoutMs(), id -> token.tryFail(unauthorized("no auth frame in time")));
     socket.closeHandler(closed -> token.tryFail(CLOSED));
-    socket.textMessageHandler(text -> {
+    messages.handler(text -> {
       if (token.future().isComplete()) {
         return;
       }
@@ -221,22 +225,13 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   /** Registers the session, then says {@code ready} and starts reading its frames. */
-  private Future<Void> openWebSocket(ServerWebSocket socket, Claims valid) {
+  private Future<Void> openWebSocket(ServerWebSocket socket, TextMessages messages, Claims valid) {
     WebSocketSession session = new WebSocketSession(valid, hub, socket);
     socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-    socket.binaryMessageHandler(binary -> session.onFrame(binary.toString()));
     socket.pongHandler(pong -> session.heard());
     socket.closeHandler(closed -> closed(session));
     socket.exceptionHandler(failure -> LOG.debug("socket {} failed: {}", session.id, failure.toString()));
-    // Oversized messages are refused before they are parsed.
-    socket.textMessageHandler(text -> {
-      if (text.length() > config.maxFrameBytes()
-          && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
-        session.close(CloseCodes.TOO_LARGE, "frame too large");
-      } else {
-        session.onFrame(text);
-      }
-    });
+    messages.handler(session::onFrame);
     if (socket.isClosed()) {
       return Future.succeededFuture();
     }
@@ -265,7 +260,7 @@ public final class SocketVerticle extends VerticleBase {
     List<Buffer> early = new ArrayList<>();
     socket.handler(buffer -> {
       if (session[0] != null) {
-        onBridgeFrame(session[0], buffer);
+        session[0].onFrame(buffer);
       } else {
         early.add(buffer);
       }
@@ -283,7 +278,7 @@ public final class SocketVerticle extends VerticleBase {
           return open(opened).transform(done -> {
             if (done.succeeded() && !gone[0]) {
               session[0] = opened;
-              early.forEach(buffer -> onBridgeFrame(opened, buffer));
+              early.forEach(opened::onFrame);
               early.clear();
               return Future.succeededFuture();
             }
@@ -319,20 +314,6 @@ public final class SocketVerticle extends VerticleBase {
     return token.future();
   }
 
-  private void onBridgeFrame(BridgeSession session, Buffer buffer) {
-    if (buffer.length() > config.maxFrameBytes()) {
-      session.close(CloseCodes.TOO_LARGE, "frame too large");
-      return;
-    }
-    JsonObject frame;
-    try {
-      frame = buffer.toJsonObject();
-    } catch (DecodeException | ClassCastException malformed) {
-      return;
-    }
-    session.onFrame(frame, headerToken(frame));
-  }
-
   private static String headerToken(Buffer buffer) {
     try {
       return headerToken(buffer.toJsonObject());
@@ -348,29 +329,36 @@ public final class SocketVerticle extends VerticleBase {
 
   // --- sessions -----------------------------------------------------------------------------------------
 
-  /** Registers a session: connection cap, the rooms it follows, presence. */
+  /**
+   * Registers a session: a connection lease under the per-user cap (atomic in Redis across the cluster), the
+   * rooms it follows, presence. With Redis away the cap falls back to this instance's own count.
+   */
   private Future<Void> open(Session session) {
-    return presence.connections(session.userId()).otherwise(0).compose(count -> {
-      if (session.closed) {
-        return Future.failedFuture(CLOSED);
-      }
-      if (count + hub.localConnections(session.userId()) > config.maxConnectionsPerUser() * 2
-          || count >= config.maxConnectionsPerUser()) {
-        return Future.failedFuture(new ParleyException(ErrorCode.RATE_LIMITED, "too many connections"));
-      }
-      hub.add(session);
-      Future<List<String>> rooms = session.followsAllRooms()
-          ? hub.userRooms(session.userId()).compose(ids -> Future.all(ids.stream()
-              .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids))
-              .map(ids))
-          : Future.succeededFuture(null);
-      return rooms.onSuccess(ids -> presence.connected(session.userId(), session.id)
-          .onSuccess(first -> {
-            if (first) {
-              announcePresence(session.userId(), ids, "online", null);
+    String userId = session.userId();
+    int cap = config.maxConnectionsPerUser();
+    return presence.connected(userId, session.id, cap)
+        .recover(redisAway -> Future.succeededFuture(hub.localConnections(userId) < cap ? 0 : -1))
+        .compose(held -> {
+          if (held < 0) {
+            return Future.failedFuture(new ParleyException(ErrorCode.RATE_LIMITED, "too many connections"));
+          }
+          if (session.closed) {
+            // Closed while the lease was taken: closed() may have run before it existed.
+            presence.disconnected(userId, session.id, System.currentTimeMillis());
+            return Future.failedFuture(CLOSED);
+          }
+          hub.add(session);
+          Future<List<String>> rooms = session.followsAllRooms()
+              ? hub.userRooms(userId).compose(ids -> Future.all(ids.stream()
+                  .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids))
+                  .map(ids))
+              : Future.succeededFuture(null);
+          return rooms.onSuccess(ids -> {
+            if (held == 1) {
+              announcePresence(userId, ids, "online", null);
             }
-          })).mapEmpty();
-    });
+          }).mapEmpty();
+        });
   }
 
   private void closed(Session session) {

@@ -21,7 +21,6 @@ final class WebSocketSession extends Session {
   /** The largest frame the server's codec writes whole (its max WebSocket frame size). */
   private final int maxFrameBytes;
   private final Map<String, Long> lastTyping = new HashMap<>();
-  private int invalidFrames;
 
   WebSocketSession(Claims claims, SessionHub hub, ServerWebSocket socket) {
     super(claims, hub, socket, socket);
@@ -168,7 +167,7 @@ final class WebSocketSession extends Session {
 
   private void invalid(Object id, String message) {
     write(null, error(id, ErrorCode.BAD_REQUEST, message));
-    if (++invalidFrames > hub.config.maxInvalidFrames()) {
+    if (tooManyInvalid()) {
       close(CloseCodes.POLICY, "too many invalid frames");
     }
   }
