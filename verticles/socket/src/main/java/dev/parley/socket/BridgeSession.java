@@ -1,7 +1,6 @@
 package dev.parley.socket;
 
 import dev.parley.common.auth.AccessTokens.Claims;
-import dev.parley.common.auth.TokenRejected;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
@@ -32,6 +31,8 @@ final class BridgeSession extends Session {
   static final String SEND_ADDRESS = "chat.send";
   static final String TYPING_ADDRESS = "chat.typing";
   static final String PRESENCE_ADDRESS = "chat.presence";
+  /** {@code send} here with a fresh token in the headers: the socket lives until that token's expiry. */
+  static final String AUTH_ADDRESS = "chat.auth";
   /** A presence snapshot covers at most this many members of a room. */
   private static final int PRESENCE_LIMIT = 200;
   private static final String ROOM_PREFIX = "chat.room.";
@@ -108,24 +109,44 @@ final class BridgeSession extends Session {
     }
     String frameToken = frame.getValue("headers") instanceof JsonObject headers
         && headers.getValue("token") instanceof String t ? t : null;
-    if (frameToken != null && !sameUser(frameToken)) {
-      denied(address, ErrorCode.UNAUTHORIZED, "unauthorized");
+    if (frameToken == null) {
+      dispatch(frame, type, address);
       return;
     }
+    // A token on a frame is checked like the socket's own (signature, expiry, login session still active), and
+    // a fresh one of the same user keeps the socket open past the old one's expiry. The check is answered from
+    // memory almost always; when it is not, later frames wait so they are handled in order.
+    JsonObject checkedFrame = frame;
+    Future<Claims> checked = hub.auth.authenticate(frameToken);
+    if (checked.isComplete()) {
+      afterTokenCheck(checked, checkedFrame, type, address);
+    } else {
+      socket.pause();
+      checked.onComplete(done -> {
+        socket.resume();
+        afterTokenCheck(checked, checkedFrame, type, address);
+      });
+    }
+  }
+
+  private void afterTokenCheck(Future<Claims> checked, JsonObject frame, String type, String address) {
+    if (closed) {
+      return;
+    }
+    if (checked.failed() || !renew(checked.result())) {
+      ErrorCode code = checked.failed() ? ParleyException.from(checked.cause()).code() : ErrorCode.UNAUTHORIZED;
+      denied(address, code, code == ErrorCode.UNAUTHORIZED ? "unauthorized" : code.wire());
+      return;
+    }
+    dispatch(frame, type, address);
+  }
+
+  private void dispatch(JsonObject frame, String type, String address) {
     switch (type) {
       case "send" -> onSend(frame, address);
       case "register" -> onRegister(address);
       case "unregister" -> onUnregister(address);
       default -> denied(address, ErrorCode.FORBIDDEN, "access_denied");
-    }
-  }
-
-  /** A token repeated on a frame must be valid and name this socket's user. */
-  private boolean sameUser(String token) {
-    try {
-      return hub.auth.verifyOnly(token).userId().equals(userId());
-    } catch (TokenRejected rejected) {
-      return false;
     }
   }
 
@@ -138,6 +159,11 @@ final class BridgeSession extends Session {
     }
     if (PRESENCE_ADDRESS.equals(address)) {
       onPresence(body, replyAddress);
+      return;
+    }
+    if (AUTH_ADDRESS.equals(address)) {
+      // The token in the frame's headers was checked and, if fresher, adopted before this point.
+      reply(replyAddress, new JsonObject().put("expiresAt", claims().expiresAt() * 1000), null);
       return;
     }
     if (!SEND_ADDRESS.equals(address)) {
@@ -206,7 +232,7 @@ final class BridgeSession extends Session {
       denied(null, ErrorCode.FORBIDDEN, "access_denied");
     } else if (address.equals(Addresses.user(userId()))) {
       userEvents = true;
-    } else if (address.startsWith(ROOM_PREFIX)) {
+    } else if (address.startsWith(ROOM_PREFIX) && RoomIds.canonical(address.substring(ROOM_PREFIX.length()))) {
       String roomId = address.substring(ROOM_PREFIX.length());
       // Checked on every register: the membership lookup is cached in Redis, backed by MySQL. Frames after the
       // register wait until it is in place, so a send right after it is seen on the room like by any member.

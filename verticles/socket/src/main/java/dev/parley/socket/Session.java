@@ -21,7 +21,9 @@ import java.util.UUID;
 abstract class Session {
 
   final String id = UUID.randomUUID().toString();
-  final Claims claims;
+  /** The token this socket is authenticated with; a fresh one of the same user replaces it (see renew). */
+  private Claims claims;
+  private long expiryTimer = -1;
   final SessionHub hub;
   final Map<String, RoomCursor> rooms = new HashMap<>();
   private final Map<String, String> lastPresence = new HashMap<>();
@@ -51,6 +53,45 @@ abstract class Session {
 
   String userId() {
     return claims.userId();
+  }
+
+  Claims claims() {
+    return claims;
+  }
+
+  /**
+   * Closes the socket with 4401 when its token expires: a socket lives only as long as a valid token, so a
+   * client sends a fresh one before {@code exp} ({@link #renew}).
+   */
+  final void watchExpiry() {
+    if (expiryTimer >= 0) {
+      hub.vertx.cancelTimer(expiryTimer);
+    }
+    long left = claims.expiresAt() * 1000 - System.currentTimeMillis();
+    expiryTimer = hub.vertx.setTimer(Math.max(1, left), id -> close(CloseCodes.UNAUTHORIZED, "token expired"));
+  }
+
+  /**
+   * A fresh, session-checked token: if it is the same user's, the socket lives on until the later expiry (and
+   * revocation follows the fresh token's login session). False for another user's token.
+   */
+  final boolean renew(Claims fresh) {
+    if (!fresh.userId().equals(userId())) {
+      return false;
+    }
+    if (fresh.expiresAt() > claims.expiresAt()) {
+      claims = fresh;
+      watchExpiry();
+    }
+    return true;
+  }
+
+  /** Cancels the session's own timers (it is gone). */
+  final void forget() {
+    if (expiryTimer >= 0) {
+      hub.vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
   }
 
   /** Writes one frame for {@code address} (the bridge needs it; a raw WebSocket ignores it). */

@@ -93,6 +93,7 @@ final class SessionHub {
   }
 
   void remove(Session session) {
+    session.forget();
     if (sessions.remove(session.id) == null) {
       return;
     }
@@ -250,7 +251,7 @@ final class SessionHub {
 
   private void closeLoginSession(String loginSessionId) {
     for (Session session : all()) {
-      if (session.claims.sessionId().equals(loginSessionId)) {
+      if (session.claims().sessionId().equals(loginSessionId)) {
         session.close(CloseCodes.UNAUTHORIZED, "session revoked");
       }
     }

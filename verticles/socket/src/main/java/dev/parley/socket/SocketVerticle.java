@@ -242,7 +242,8 @@ public final class SocketVerticle extends VerticleBase {
         }
       } else if (!session.closed) {
         session.write(null, new JsonObject().put("type", "ready").put("userId", session.userId())
-            .put("sessionId", session.id).put("heartbeatMs", config.heartbeatMs()).encode());
+            .put("sessionId", session.id).put("heartbeatMs", config.heartbeatMs())
+            .put("expiresAt", session.claims().expiresAt() * 1000).encode());
         socket.resume();
         vertx.setTimer(config.resumeGraceMs(), id -> session.release());
       }
@@ -348,6 +349,7 @@ public final class SocketVerticle extends VerticleBase {
             return Future.failedFuture(CLOSED);
           }
           hub.add(session);
+          session.watchExpiry();
           Future<List<String>> rooms = session.followsAllRooms()
               ? hub.userRooms(userId).compose(ids -> Future.all(ids.stream()
                   .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids))

@@ -98,7 +98,7 @@ final class WebSocketSession extends Session {
         case "resume" -> onResume(frame);
         case "typing" -> onTyping(frame);
         case "read" -> onRead(frame);
-        case "auth" -> write(null, error(id, ErrorCode.BAD_REQUEST, "already authenticated"));
+        case "auth" -> onAuth(frame);
         default -> invalid(id, type == null ? "a frame needs a type" : "unknown type '" + type + "'");
       }
     } catch (ParleyException bad) {
@@ -138,6 +138,23 @@ final class WebSocketSession extends Session {
     });
     resume(wanted).onSuccess(rooms ->
         write(null, new JsonObject().put("type", "resumed").put("rooms", rooms).encode()));
+  }
+
+  /**
+   * A fresh token before the current one expires keeps the socket open: {@code {"type":"authed","expiresAt"}}.
+   * A bad, revoked or other user's token gets an {@code error} and changes nothing.
+   */
+  private void onAuth(JsonObject frame) {
+    String token = requiredString(frame, "token");
+    hub.auth.authenticate(token).onComplete(checked -> {
+      if (checked.succeeded() && renew(checked.result())) {
+        write(null, new JsonObject().put("type", "authed").put("expiresAt", claims().expiresAt() * 1000).encode());
+      } else {
+        ParleyException error = checked.failed() ? ParleyException.from(checked.cause())
+            : new ParleyException(ErrorCode.UNAUTHORIZED, "the token names another user");
+        write(null, error(null, error.code(), error.getMessage()));
+      }
+    });
   }
 
   private void onTyping(JsonObject frame) {

@@ -1,0 +1,77 @@
+package dev.parley.socket;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.common.testing.TestSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Bridge addresses and the tokens frames carry (raw SockJS WebSocket transport, the bridge's own frames). */
+class BridgeRulesTest {
+
+  private static SocketRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new SocketRig(Map.of());
+    rig.backend.room("5", "u1", "u2");
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  private static RawWebSocket bridge(String token) {
+    return new RawWebSocket(rig.port, "/eventbus/websocket?token=" + token, TestSocket.ALLOWED_ORIGIN);
+  }
+
+  private static String register(String address, String token) {
+    JsonObject frame = new JsonObject().put("type", "register").put("address", address);
+    if (token != null) {
+      frame.put("headers", new JsonObject().put("token", token));
+    }
+    return frame.encode();
+  }
+
+  @Test
+  void nonCanonicalRoomAddressesAreRefused() {
+    try (RawWebSocket socket = bridge(rig.token("u1"))) {
+      for (String address : new String[] {"chat.room.05", "chat.room.+5", "chat.room.5 "}) {
+        socket.text(register(address, null));
+        JsonObject err = new JsonObject(socket.nextText());
+        assertThat(err.getString("type")).as(address).isEqualTo("err");
+        assertThat(err.getString("message")).as(address).isEqualTo("access_denied");
+      }
+    }
+  }
+
+  @Test
+  void aFrameTokenOfARevokedSessionIsRefused() {
+    rig.backend.revokedSessions.add("bridge-revoked");
+    try (RawWebSocket socket = bridge(rig.token("u1"))) {
+      socket.text(register("chat.room.5", rig.token("u1", "bridge-revoked", 600)));
+      JsonObject err = new JsonObject(socket.nextText());
+      assertThat(err.getString("type")).isEqualTo("err");
+      assertThat(err.getInteger("failureCode")).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aBridgeSocketWhoseTokenExpiresIsClosedUnlessRenewed() {
+    try (RawWebSocket expiring = bridge(rig.token("u1", 2)); RawWebSocket renewed = bridge(rig.token("u2", 2))) {
+      renewed.text(new JsonObject().put("type", "send").put("address", "chat.auth").put("replyAddress", "r1")
+          .put("headers", new JsonObject().put("token", rig.token("u2", 60))).put("body", new JsonObject()).encode());
+      JsonObject reply = new JsonObject(renewed.nextText());
+      assertThat(reply.getString("address")).isEqualTo("r1");
+      assertThat(reply.getJsonObject("body").getLong("expiresAt")).isGreaterThan(System.currentTimeMillis() + 50_000);
+      assertThat(expiring.closeCode()).isEqualTo(4401);
+      renewed.text(register("chat.room.5", null));
+      renewed.text("{\"type\":\"send\",\"address\":\"nowhere\"}");
+      assertThat(new JsonObject(renewed.nextText()).getString("message")).isEqualTo("access_denied");
+    }
+  }
+}
