@@ -21,7 +21,7 @@ final class Presence {
    * Redis work in flight at once: thousands of sockets opening or closing together (a reconnect storm), or the
    * periodic refresh of every connection, would otherwise overflow the client's bounded wait queue and fail.
    */
-  private final Gate gate = new Gate(32);
+  private final Gate gate = new Gate(32, 1 << 16);
 
   Presence(RedisAPI redis, String prefix, int ttlSeconds) {
     this.redis = redis;

@@ -62,7 +62,7 @@ final class SessionHub {
     this.metrics = metrics;
     this.presence = presence;
     this.requests = new DeliveryOptions().setSendTimeout(config.requestTimeoutMs());
-    this.historyReads = new Gate(config.maxConcurrentHistoryReads());
+    this.historyReads = new Gate(config.maxConcurrentHistoryReads(), config.maxWaitingHistoryReads());
   }
 
   Future<Void> start() {

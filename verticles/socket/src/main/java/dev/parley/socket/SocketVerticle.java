@@ -60,6 +60,7 @@ public final class SocketVerticle extends VerticleBase {
   private SessionHub hub;
   /** Session opens (token check, rooms, stream starts, presence) in progress at once; the rest queue. */
   private Gate opening;
+  private AddressLimit addresses;
   private Presence presence;
   private HttpServer server;
   private MessageConsumer<JsonObject> healthCheck;
@@ -77,7 +78,8 @@ public final class SocketVerticle extends VerticleBase {
     presence = new Presence(api, prefix, config.presenceTtlSeconds());
     return AccessTokens.load(vertx, settings).compose(tokens -> {
       auth = new SocketAuth(tokens, guard);
-      opening = new Gate(config.maxConcurrentOpens());
+      opening = new Gate(config.maxConcurrentOpens(), config.maxWaitingOpens());
+      addresses = new AddressLimit(vertx, config.maxConnectionsPerAddress(), config.addressLimitExempt());
       hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth);
       return Future.all(guard.start(), hub.start(),
           HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));
@@ -150,7 +152,16 @@ public final class SocketVerticle extends VerticleBase {
     String header = ctx.request().getHeader("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
         : ctx.request().getParam("token");
-    ctx.request().toWebSocket().onSuccess(socket -> {
+    Runnable release = addresses.take(ctx.request().remoteAddress());
+    if (release == null) {
+      ctx.response().setStatusCode(429).putHeader("Retry-After", "10").putHeader("Content-Type", "application/json")
+          .end(new ParleyException(ErrorCode.RATE_LIMITED, "too many sockets from this address "
+              + "(socket.maxConnectionsPerAddress)").toErrorBody().encode());
+      return;
+    }
+    ctx.request().toWebSocket().onFailure(failed -> release.run()).onSuccess(socket -> {
+      // The place is freed however the socket ends (the session's close handlers are installed later).
+      socket.endHandler(ended -> release.run());
       // Nothing is read before the session is open: a resume waits in the socket until then.
       socket.pause();
       TextMessages messages = new TextMessages(socket, config.maxFrameBytes());
@@ -254,6 +265,11 @@ public final class SocketVerticle extends VerticleBase {
   // --- SockJS bridge ------------------------------------------------------------------------------------
 
   private void bridge(SockJSSocket socket) {
+    Runnable release = addresses.take(socket.remoteAddress());
+    if (release == null) {
+      socket.close(CloseCodes.RATE_LIMITED, "too many sockets from this address");
+      return;
+    }
     socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
     String urlToken = queryParam(socket.uri(), "token");
     BridgeSession[] session = {null};
@@ -262,11 +278,16 @@ public final class SocketVerticle extends VerticleBase {
     socket.handler(buffer -> {
       if (session[0] != null) {
         session[0].onFrame(buffer);
+      } else if (early.size() >= config.maxEarlyFrames() || buffer.length() > config.maxFrameBytes()) {
+        // Frames before the session opens wait in memory: a bounded few, each within the frame limit.
+        socket.close(early.size() >= config.maxEarlyFrames() ? CloseCodes.POLICY : CloseCodes.TOO_LARGE,
+            "too many or too large frames before the session opened");
       } else {
         early.add(buffer);
       }
     });
     socket.closeHandler(closed -> {
+      release.run();
       gone[0] = true;
       if (session[0] != null) {
         closed(session[0]);

@@ -29,6 +29,9 @@ final class FakeBackend {
   final Map<String, Set<String>> members = new ConcurrentHashMap<>();
   final Map<String, List<ChatMessage>> messages = new ConcurrentHashMap<>();
   final Set<String> revokedSessions = ConcurrentHashMap.newKeySet();
+  /** While set, session-status checks are held unanswered (a slow MySQL); {@link #unstall} answers them. */
+  private volatile boolean stalled;
+  private final List<Message<JsonObject>> held = new ArrayList<>();
 
   FakeBackend(Vertx vertx) {
     this.vertx = vertx;
@@ -40,9 +43,32 @@ final class FakeBackend {
         vertx.eventBus().<JsonObject>consumer(Addresses.PERSISTENCE_ROOMS, this::persistenceRooms).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.PERSISTENCE_MESSAGES, this::persistenceMessages).completion(),
         vertx.eventBus().<SendMessage>consumer(Addresses.PERSISTENCE_SEND, this::send).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNTS_SESSION_STATUS, message -> message.reply(
-            new JsonObject().put("active", !revokedSessions.contains(message.body().getString("sessionId")))))
+        vertx.eventBus().<JsonObject>consumer(Addresses.ACCOUNTS_SESSION_STATUS, this::sessionStatus)
             .completion())).mapEmpty();
+  }
+
+  private void sessionStatus(Message<JsonObject> message) {
+    synchronized (held) {
+      if (stalled) {
+        held.add(message);
+        return;
+      }
+    }
+    message.reply(new JsonObject().put("active", !revokedSessions.contains(message.body().getString("sessionId"))));
+  }
+
+  void stall() {
+    stalled = true;
+  }
+
+  void unstall() {
+    List<Message<JsonObject>> waiting;
+    synchronized (held) {
+      stalled = false;
+      waiting = new ArrayList<>(held);
+      held.clear();
+    }
+    waiting.forEach(this::sessionStatus);
   }
 
   /** A room with these members. */
