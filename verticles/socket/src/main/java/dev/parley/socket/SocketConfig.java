@@ -53,9 +53,4 @@ record SocketConfig(
         settings.integer("socket.maxConnectionsPerAddress", 256),
         settings.strings("socket.addressLimitExempt", List.of("127.0.0.1", "0:0:0:0:0:0:0:1")));
   }
-
-  /** "*" allows every origin; requests without an Origin header (non-browser clients) are always allowed. */
-  boolean originAllowed(String origin) {
-    return origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin);
-  }
 }

@@ -24,6 +24,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
@@ -52,6 +53,9 @@ public final class SocketVerticle extends VerticleBase {
   private static final int SLICES = 10;
   /** The WebSocket codec reads frames up to this many times {@code socket.maxFrameBytes} (see start()). */
   static final int CODEC_FRAME_FACTOR = 16;
+  /** Where the socket port serves the bundled sockjs-client, and where it is on the classpath. */
+  static final String SOCKJS_CLIENT_PATH = "/assets/sockjs.min.js";
+  private static final String SOCKJS_CLIENT_RESOURCE = "socket-assets/sockjs.min.js";
 
   private SocketConfig config;
   private Redis redis;
@@ -61,6 +65,7 @@ public final class SocketVerticle extends VerticleBase {
   /** Session opens (token check, rooms, stream starts, presence) in progress at once; the rest queue. */
   private Gate opening;
   private AddressLimit addresses;
+  private Origins origins;
   private Presence presence;
   private HttpServer server;
   private MessageConsumer<JsonObject> healthCheck;
@@ -76,7 +81,10 @@ public final class SocketVerticle extends VerticleBase {
     String prefix = RedisSupport.keyPrefix(settings);
     guard = new SessionGuard(vertx, api, prefix, SessionGuard.options(settings));
     presence = new Presence(api, prefix, config.presenceTtlSeconds());
-    return AccessTokens.load(vertx, settings).compose(tokens -> {
+    return vertx.executeBlocking(() -> Origins.from(settings, config.allowedOrigins())).compose(found -> {
+      origins = found;
+      return AccessTokens.load(vertx, settings);
+    }).compose(tokens -> {
       auth = new SocketAuth(tokens, guard);
       opening = new Gate(config.maxConcurrentOpens(), config.maxWaitingOpens());
       addresses = new AddressLimit(vertx, config.maxConnectionsPerAddress(), config.addressLimitExempt());
@@ -109,12 +117,19 @@ public final class SocketVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ws").handler(this::upgrade);
+    // The SockJS client that /eventbus/iframe.html loads: the bundled copy, not a CDN script.
+    router.get(SOCKJS_CLIENT_PATH).handler(ctx -> ctx.response().putHeader("Cache-Control", "max-age=3600")
+        .putHeader("Content-Type", "application/javascript").sendFile(SOCKJS_CLIENT_RESOURCE)
+        .onFailure(missing -> ctx.response().setStatusCode(404).end()));
     // Browsers: origin allow-list and CORS for every SockJS transport (XHR, EventSource, iframe...), then SockJS.
     router.route("/eventbus/*").handler(this::checkOrigin);
     router.route("/eventbus/*").handler(cors());
+    // xhr_send and jsonp_send POST their frames: SockJS reads them from the parsed body.
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes() * 4L));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setHeartbeatInterval(config.heartbeatMs())
-        .setRegisterWriteHandler(false);
+        .setRegisterWriteHandler(false)
+        .setLibraryURL(SOCKJS_CLIENT_PATH);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(this::bridge));
     return router;
   }
@@ -124,17 +139,18 @@ public final class SocketVerticle extends VerticleBase {
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
         .allowedHeader("Content-Type")
         .allowCredentials(true);
-    config.allowedOrigins().stream().filter(origin -> !"*".equals(origin)).forEach(cors::addOrigin);
+    origins.listed().forEach(cors::addOrigin);
     return cors;
   }
 
   private void checkOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
     if (stopping) {
       ctx.response().setStatusCode(503).end();
-    } else if (config.originAllowed(ctx.request().getHeader("Origin"))) {
+    } else if (origins.allowed(origin)) {
       ctx.next();
     } else {
-      ctx.response().setStatusCode(403).end();
+      Origins.refuse(ctx, origin);
     }
   }
 
@@ -145,8 +161,9 @@ public final class SocketVerticle extends VerticleBase {
       ctx.response().setStatusCode(503).end();
       return;
     }
-    if (!config.originAllowed(ctx.request().getHeader("Origin"))) {
-      ctx.response().setStatusCode(403).end();
+    String origin = ctx.request().getHeader("Origin");
+    if (!origins.allowed(origin)) {
+      Origins.refuse(ctx, origin);
       return;
     }
     String header = ctx.request().getHeader("Authorization");
