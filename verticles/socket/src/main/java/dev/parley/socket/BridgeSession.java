@@ -215,11 +215,12 @@ final class BridgeSession extends Session {
     }
     hub.members(userId(), room)
         .compose(members -> Future.all(members.stream().limit(PRESENCE_LIMIT)
-            .map(member -> hub.presence.status(member)).toList()))
+            .map(member -> hub.visibility.visible(userId(), member).compose(visible -> visible
+                ? hub.presence.status(member) : Future.succeededFuture((JsonObject) null))).toList()))
         .onComplete(statuses -> {
           if (statuses.succeeded()) {
             JsonArray presence = new JsonArray();
-            statuses.result().<JsonObject>list().forEach(presence::add);
+            statuses.result().<JsonObject>list().stream().filter(java.util.Objects::nonNull).forEach(presence::add);
             reply(replyAddress, new JsonObject().put("presence", presence), null);
           } else {
             reply(replyAddress, null, ParleyException.from(statuses.cause()));

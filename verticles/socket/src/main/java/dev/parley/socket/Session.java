@@ -160,10 +160,15 @@ abstract class Session {
       return;
     }
     if (RoomEvent.PRESENCE.equals(event.type())) {
-      // A user shares several rooms with this socket: tell it once per change.
-      if (event.frame().equals(lastPresence.put(event.userId(), event.frame()))) {
-        return;
+      // A user shares several rooms with this socket: tell it once per change, and only if it may see it.
+      if (!event.frame().equals(lastPresence.put(event.userId(), event.frame()))) {
+        hub.visibility.visible(userId(), event.userId()).onSuccess(visible -> {
+          if (visible) {
+            write(address, frame);
+          }
+        });
       }
+      return;
     }
     if (RoomEvent.MESSAGE.equals(event.type())) {
       onMessage(event.roomId(), cursor, address, event.seq(), frame);

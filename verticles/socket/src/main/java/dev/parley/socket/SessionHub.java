@@ -35,6 +35,7 @@ final class SessionHub {
   final SocketMetrics metrics;
   final Presence presence;
   final SocketAuth auth;
+  final PresenceVisibility visibility;
   private final DeliveryOptions requests;
   private final Map<String, Session> sessions = new HashMap<>();
   private final Map<String, Set<Session>> byUser = new HashMap<>();
@@ -55,8 +56,10 @@ final class SessionHub {
     Future<Void> ready;
   }
 
-  SessionHub(Vertx vertx, SocketConfig config, SocketMetrics metrics, Presence presence, SocketAuth auth) {
+  SessionHub(Vertx vertx, SocketConfig config, SocketMetrics metrics, Presence presence, SocketAuth auth,
+      PresenceVisibility visibility) {
     this.vertx = vertx;
+    this.visibility = visibility;
     this.auth = auth;
     this.config = config;
     this.metrics = metrics;

@@ -70,7 +70,17 @@ public final class SocketVerticle extends VerticleBase {
   private HttpServer server;
   private MessageConsumer<JsonObject> healthCheck;
   private final List<Long> timers = new ArrayList<>();
+  private final PresenceVisibility visibility;
   private boolean stopping;
+
+  public SocketVerticle() {
+    this(PresenceVisibility.NO_BLOCKS);
+  }
+
+  /** With another presence rule (tests; blocks once the moderation issue brings them). */
+  SocketVerticle(PresenceVisibility visibility) {
+    this.visibility = visibility;
+  }
 
   @Override
   public Future<?> start() {
@@ -88,7 +98,7 @@ public final class SocketVerticle extends VerticleBase {
       auth = new SocketAuth(tokens, guard);
       opening = new Gate(config.maxConcurrentOpens(), config.maxWaitingOpens());
       addresses = new AddressLimit(vertx, config.maxConnectionsPerAddress(), config.addressLimitExempt());
-      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth);
+      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth, visibility);
       return Future.all(guard.start(), hub.start(),
           HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));
     }).compose(ready -> {

@@ -50,6 +50,26 @@ class BridgeRulesTest {
   }
 
   @Test
+  void typingWithTheTokenInEveryFrameReachesTheRoom() {
+    String aliceToken = rig.token("u1");
+    try (RawWebSocket alice = bridge(aliceToken); RawWebSocket bob = bridge(rig.token("u2"))) {
+      alice.text(register("chat.room.5", aliceToken));
+      bob.text(register("chat.room.5", null));
+      // The register is answered by nothing; a denied ping-pong shows both registers were handled.
+      alice.text("{\"type\":\"send\",\"address\":\"nowhere\"}");
+      bob.text("{\"type\":\"send\",\"address\":\"nowhere\"}");
+      assertThat(alice.nextText()).contains("access_denied");
+      assertThat(bob.nextText()).contains("access_denied");
+      alice.text(new JsonObject().put("type", "send").put("address", "chat.typing")
+          .put("headers", new JsonObject().put("token", aliceToken)).put("body", new JsonObject().put("room", "5"))
+          .encode());
+      JsonObject typing = new JsonObject(bob.nextText());
+      assertThat(typing.getString("address")).isEqualTo("chat.room.5");
+      assertThat(typing.getJsonObject("body").getString("type")).isEqualTo("typing");
+    }
+  }
+
+  @Test
   void aFrameTokenOfARevokedSessionIsRefused() {
     rig.backend.revokedSessions.add("bridge-revoked");
     try (RawWebSocket socket = bridge(rig.token("u1"))) {

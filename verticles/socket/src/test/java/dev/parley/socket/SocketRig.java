@@ -31,6 +31,10 @@ final class SocketRig implements AutoCloseable {
 
   /** {@code overrides}: PARLEY_* variables over the test environment (e.g. PARLEY_SOCKET_MAXCONNECTIONSPERUSER). */
   SocketRig(Map<String, String> overrides) {
+    this(overrides, PresenceVisibility.NO_BLOCKS);
+  }
+
+  SocketRig(Map<String, String> overrides, PresenceVisibility visibility) {
     Map<String, String> env = TestConfig.environment();
     env.put("PARLEY_REDIS_KEYPREFIX", "parley:test:" + TestConfig.RUN_ID + ":rig" + RIGS.incrementAndGet() + ":");
     env.put("PARLEY_SOCKET_HOST", "127.0.0.1");
@@ -39,7 +43,7 @@ final class SocketRig implements AutoCloseable {
     port = config.getJsonObject("socket").getInteger("port");
     Codecs.registerAll(vertx);
     Await.result(backend.start());
-    Await.result(vertx.deployVerticle(new SocketVerticle(), new DeploymentOptions().setConfig(config)));
+    Await.result(vertx.deployVerticle(new SocketVerticle(visibility), new DeploymentOptions().setConfig(config)));
     sockets = TestSocket.client(vertx);
   }
 
