@@ -240,7 +240,7 @@ final class BridgeSession extends Session {
       socket.pause();
       hub.isMember(userId(), roomId).onComplete(member -> {
         if (member.succeeded() && member.result()) {
-          hub.follow(this, roomId).compose(followed -> hub.startCursors(this, java.util.List.of(roomId)))
+          hub.follow(this, roomId).compose(followed -> hub.startStreams(this, java.util.List.of(roomId)))
               .onComplete(started -> socket.resume());
         } else {
           socket.resume();

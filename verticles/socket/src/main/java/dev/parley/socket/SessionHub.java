@@ -133,18 +133,17 @@ final class SessionHub {
    * registered. A subscription reaches the other nodes a little later than it is registered here, so an event
    * published in between can miss this node; a later message then shows the hole, which is read from history.
    */
-  Future<Void> startCursors(Session session, List<String> roomIds) {
+  Future<Void> startStreams(Session session, List<String> roomIds) {
     List<Future<Void>> starts = new ArrayList<>();
     for (String roomId : roomIds) {
-      RoomCursor fresh = session.rooms.get(roomId);
-      if (fresh == null || fresh.last >= 0) {
+      RoomStream fresh = session.rooms.get(roomId);
+      if (fresh == null || fresh.last() >= 0) {
         continue;
       }
       starts.add(lastSeq(roomId).map(seq -> {
-        RoomCursor cursor = session.rooms.get(roomId);
-        if (seq != null && cursor != null && cursor.last < 0 && cursor.pending.isEmpty()) {
-          cursor.last = seq;
-          cursor.start = seq;
+        RoomStream stream = session.rooms.get(roomId);
+        if (seq != null && stream != null) {
+          stream.started(seq);
         }
         return null;
       }));
@@ -198,7 +197,7 @@ final class SessionHub {
     if (session.closed) {
       return Future.succeededFuture();
     }
-    session.rooms.computeIfAbsent(roomId, id -> new RoomCursor());
+    session.rooms.computeIfAbsent(roomId, session::newStream);
     RoomChannel channel = channels.get(roomId);
     if (channel == null) {
       RoomChannel created = new RoomChannel();
@@ -212,7 +211,10 @@ final class SessionHub {
   }
 
   void unfollow(Session session, String roomId) {
-    session.rooms.remove(roomId);
+    RoomStream stream = session.rooms.remove(roomId);
+    if (stream != null) {
+      stream.close();
+    }
     RoomChannel channel = channels.get(roomId);
     if (channel != null && channel.sessions.remove(session) && channel.sessions.isEmpty()) {
       channels.remove(roomId);
@@ -241,7 +243,7 @@ final class SessionHub {
     }
     for (Session session : new ArrayList<>(local)) {
       if (event.roomId() != null && RoomEvent.MEMBER_JOINED.equals(event.type()) && session.followsAllRooms()) {
-        follow(session, event.roomId()).compose(followed -> startCursors(session, List.of(event.roomId())));
+        follow(session, event.roomId()).compose(followed -> startStreams(session, List.of(event.roomId())));
       }
       session.onUserEvent(event);
       if (event.roomId() != null

@@ -400,7 +400,7 @@ public final class SocketVerticle extends VerticleBase {
           session.watchExpiry();
           Future<List<String>> rooms = session.followsAllRooms()
               ? hub.userRooms(userId).compose(ids -> Future.all(ids.stream()
-                  .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids))
+                  .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startStreams(session, ids))
                   .map(ids))
               : Future.succeededFuture(null);
           return rooms.onSuccess(ids -> {
