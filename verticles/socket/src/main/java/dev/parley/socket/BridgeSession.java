@@ -170,19 +170,16 @@ final class BridgeSession extends Session {
       denied(replyAddress != null ? replyAddress : address, ErrorCode.FORBIDDEN, "access_denied");
       return;
     }
-    String room = body.getValue("room") instanceof String r ? r : null;
-    String text = body.getValue("text") instanceof String t ? t : null;
-    String clientMsgId = body.getValue("clientMsgId") instanceof String c ? c : null;
-    if (room == null || text == null || clientMsgId == null) {
-      reply(replyAddress, null, ParleyException.badRequest(room == null ? "room" : text == null ? "text" : "clientMsgId",
-          "chat.send needs {room, text, clientMsgId}"));
+    SendRequest send;
+    try {
+      send = SendRequest.fromBridge(body);
+    } catch (ParleyException bad) {
+      reply(replyAddress, null, bad);
       return;
     }
-    send(room, clientMsgId, text, null).onComplete(result -> {
+    send(send).onComplete(result -> {
       if (result.succeeded()) {
-        JsonObject ack = result.result();
-        reply(replyAddress, new JsonObject().put("seq", ack.getLong("seq")).put("msgId", ack.getString("msgId"))
-            .put("ts", ack.getLong("ts")), null);
+        reply(replyAddress, result.result().reply(), null);
       } else {
         reply(replyAddress, null, ParleyException.from(result.cause()));
       }

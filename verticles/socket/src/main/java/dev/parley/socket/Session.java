@@ -231,10 +231,11 @@ abstract class Session {
   }
 
   /** Sends of one socket to one room go out one after the other, so they are stored in the order sent. */
-  Future<JsonObject> send(String roomId, String clientMsgId, String text, Long replyTo) {
+  Future<SendRequest.Ack> send(SendRequest send) {
+    String roomId = send.room();
     Future<?> previous = sendChains.getOrDefault(roomId, Future.succeededFuture());
     inFlightSends++;
-    Future<JsonObject> mine = previous.transform(done -> hub.send(this, roomId, clientMsgId, text, replyTo))
+    Future<SendRequest.Ack> mine = previous.transform(done -> hub.send(this, send))
         .andThen(done -> inFlightSends--);
     sendChains.put(roomId, mine);
     mine.onComplete(done -> sendChains.remove(roomId, mine));

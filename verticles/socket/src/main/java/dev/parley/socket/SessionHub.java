@@ -271,14 +271,12 @@ final class SessionHub {
         new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.HISTORY)).map(Message::body));
   }
 
-  /** A durable send; the sender is always the authenticated user. -> the ack fields. */
-  Future<JsonObject> send(Session session, String roomId, String clientMsgId, String text, Long replyTo) {
-    SendMessage send = new SendMessage(roomId, session.userId(), clientMsgId, text, replyTo);
-    return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, send, requests).map(reply -> {
-      ChatMessage message = reply.body();
-      return new JsonObject().put("room", message.roomId()).put("seq", message.seq()).put("msgId", message.id())
-          .put("ts", message.ts());
-    });
+  /** A durable send; the sender is always the authenticated user. */
+  Future<SendRequest.Ack> send(Session session, SendRequest send) {
+    SendMessage message = new SendMessage(send.room(), session.userId(), send.clientMsgId(), send.text(),
+        send.replyTo());
+    return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, message, requests)
+        .map(reply -> SendRequest.Ack.of(reply.body()));
   }
 
   Future<JsonObject> markRead(Session session, String roomId, long seq) {

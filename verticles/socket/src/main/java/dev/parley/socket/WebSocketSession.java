@@ -111,16 +111,13 @@ final class WebSocketSession extends Session {
   }
 
   private void onSend(JsonObject frame) {
-    String clientMsgId = requiredString(frame, "id");
-    String room = requiredString(frame, "room");
-    String text = requiredString(frame, "text");
-    Long replyTo = frame.getValue("replyTo") instanceof Number number ? number.longValue() : null;
-    send(room, clientMsgId, text, replyTo).onComplete(result -> {
+    SendRequest send = SendRequest.fromFrame(frame);
+    send(send).onComplete(result -> {
       if (result.succeeded()) {
-        write(null, result.result().copy().put("type", "ack").put("id", clientMsgId).encode());
+        write(null, result.result().frame(send.clientMsgId()));
       } else {
         ParleyException error = ParleyException.from(result.cause());
-        write(null, error(clientMsgId, error.code(), error.getMessage()));
+        write(null, error(send.clientMsgId(), error.code(), error.getMessage()));
       }
     });
   }

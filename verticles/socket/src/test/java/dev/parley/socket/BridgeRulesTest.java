@@ -70,6 +70,25 @@ class BridgeRulesTest {
   }
 
   @Test
+  void chatSendKeepsReplyToAndAcksLikeTheContractSays() {
+    try (RawWebSocket socket = bridge(rig.token("u1"))) {
+      socket.text(new JsonObject().put("type", "send").put("address", "chat.send").put("replyAddress", "r9")
+          .put("body", new JsonObject().put("room", "5").put("text", "a reply").put("clientMsgId", "reply-1")
+              .put("replyTo", 1)).encode());
+      JsonObject reply = new JsonObject(socket.nextText());
+      assertThat(reply.getString("address")).isEqualTo("r9");
+      assertThat(reply.getJsonObject("body").fieldNames()).containsExactlyInAnyOrder("seq", "msgId", "ts");
+      assertThat(rig.backend.messages.get("5")).anyMatch(message -> "a reply".equals(message.text())
+          && Long.valueOf(1).equals(message.replyTo()));
+      socket.text(new JsonObject().put("type", "send").put("address", "chat.send").put("replyAddress", "r10")
+          .put("body", new JsonObject().put("room", "05").put("text", "x").put("clientMsgId", "bad-room")).encode());
+      JsonObject refused = new JsonObject(socket.nextText());
+      assertThat(refused.getInteger("failureCode")).isEqualTo(400);
+      assertThat(new JsonObject(refused.getString("message")).getString("field")).isEqualTo("room");
+    }
+  }
+
+  @Test
   void aFrameTokenOfARevokedSessionIsRefused() {
     rig.backend.revokedSessions.add("bridge-revoked");
     try (RawWebSocket socket = bridge(rig.token("u1"))) {
