@@ -9,19 +9,27 @@ import java.util.Set;
 /**
  * At most {@code socket.maxConnectionsPerAddress} open sockets (WebSockets on {@code /ws} and SockJS sessions)
  * per client address, counted for the whole node: all socket verticle instances share one map. Addresses in
- * {@code socket.addressLimitExempt} (by default loopback: a reverse proxy or a load generator on the same host)
- * are not counted; 0 turns the limit off.
+ * {@code socket.addressLimitExempt} are not counted; the entry {@code "loopback"} (the default) stands for every
+ * loopback address, 127.0.0.0/8 and ::1 (a reverse proxy or a load generator on the same host). 0 turns the
+ * limit off.
  */
 final class AddressLimit {
 
   private final LocalMap<String, Integer> open;
   private final int max;
   private final Set<String> exempt;
+  private final boolean exemptLoopback;
 
   AddressLimit(Vertx vertx, int max, List<String> exempt) {
     this.open = vertx.sharedData().getLocalMap("parley.socket.socketsByAddress");
     this.max = max;
     this.exempt = Set.copyOf(exempt);
+    this.exemptLoopback = exempt.contains("loopback");
+  }
+
+  /** A literal address (as the connection reports it: no name lookup) in 127.0.0.0/8 or ::1. */
+  private static boolean loopback(String address) {
+    return address.startsWith("127.") || "0:0:0:0:0:0:0:1".equals(address) || "::1".equals(address);
   }
 
   /**
@@ -30,7 +38,7 @@ final class AddressLimit {
    */
   Runnable take(SocketAddress remote) {
     String address = remote == null ? null : remote.hostAddress();
-    if (max <= 0 || address == null || exempt.contains(address)) {
+    if (max <= 0 || address == null || exempt.contains(address) || exemptLoopback && loopback(address)) {
       return () -> { };
     }
     if (open.merge(address, 1, Integer::sum) > max) {

@@ -40,6 +40,9 @@ final class BridgeSession extends Session {
   private final SockJSSocket socket;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private boolean userEvents;
+  /** Frames that arrived while a register or a token check was under way, in arrival order. */
+  private final java.util.ArrayDeque<Buffer> held = new java.util.ArrayDeque<>();
+  private boolean waitingFor;
 
   BridgeSession(Claims claims, SessionHub hub, SockJSSocket socket) {
     super(claims, hub, socket, socket);
@@ -75,6 +78,33 @@ final class BridgeSession extends Session {
    * the socket is closed (1008), like {@code /ws}.
    */
   void onFrame(Buffer buffer) {
+    if (waitingFor) {
+      // A register or a token check is under way: later frames wait for it, in order. (Pausing the socket is
+      // not enough: SockJS hands over every frame of one batch at once.) Bounded like frames before opening.
+      if (held.size() >= hub.config.maxEarlyFrames()) {
+        close(CloseCodes.POLICY, "too many frames while a register was checked");
+      } else {
+        held.add(buffer);
+      }
+      return;
+    }
+    handle(buffer);
+  }
+
+  /** Frames wait from here until {@link #proceed()}. */
+  private void await() {
+    waitingFor = true;
+  }
+
+  /** Handles what waited, until one of those frames makes the session wait again. */
+  private void proceed() {
+    waitingFor = false;
+    while (!waitingFor && !held.isEmpty() && !closed) {
+      handle(held.poll());
+    }
+  }
+
+  private void handle(Buffer buffer) {
     heard();
     hub.metrics.received();
     if (closed) {
@@ -121,10 +151,14 @@ final class BridgeSession extends Session {
     if (checked.isComplete()) {
       afterTokenCheck(checked, checkedFrame, type, address);
     } else {
-      socket.pause();
+      await();
       checked.onComplete(done -> {
-        socket.resume();
+        waitingFor = false;
         afterTokenCheck(checked, checkedFrame, type, address);
+        if (!waitingFor) {
+          // (Unless the checked frame was a register, which now waits in turn.)
+          proceed();
+        }
       });
     }
   }
@@ -234,14 +268,14 @@ final class BridgeSession extends Session {
       String roomId = address.substring(ROOM_PREFIX.length());
       // Checked on every register: the membership lookup is cached in Redis, backed by MySQL. Frames after the
       // register wait until it is in place, so a send right after it is seen on the room like by any member.
-      socket.pause();
+      await();
       hub.isMember(userId(), roomId).onComplete(member -> {
         if (member.succeeded() && member.result()) {
           hub.follow(this, roomId).compose(followed -> hub.startStreams(this, java.util.List.of(roomId)))
-              .onComplete(started -> socket.resume());
+              .onComplete(started -> proceed());
         } else {
-          socket.resume();
           denied(address, ErrorCode.FORBIDDEN, "access_denied");
+          proceed();
         }
       });
     } else {

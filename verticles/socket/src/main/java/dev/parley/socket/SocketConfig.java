@@ -51,6 +51,6 @@ record SocketConfig(
         settings.integer("socket.maxWaitingHistoryReads", 4096),
         settings.integer("socket.maxEarlyFrames", 16),
         settings.integer("socket.maxConnectionsPerAddress", 256),
-        settings.strings("socket.addressLimitExempt", List.of("127.0.0.1", "0:0:0:0:0:0:0:1")));
+        settings.strings("socket.addressLimitExempt", List.of("loopback")));
   }
 }

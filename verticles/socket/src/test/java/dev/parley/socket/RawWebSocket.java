@@ -134,6 +134,16 @@ final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** The next text frame containing {@code part}, skipping others (presence and the like). */
+  String nextTextContaining(String part) {
+    while (true) {
+      String text = nextText();
+      if (text.contains(part)) {
+        return text;
+      }
+    }
+  }
+
   @Override
   public void close() {
     try {
