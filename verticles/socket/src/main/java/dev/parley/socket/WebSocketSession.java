@@ -5,9 +5,6 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -25,16 +22,11 @@ final class WebSocketSession extends Session {
   WebSocketSession(Claims claims, SessionHub hub, ServerWebSocket socket) {
     super(claims, hub, socket, socket);
     this.socket = socket;
-    this.maxFrameBytes = hub.config.maxFrameBytes() * 4;
+    this.maxFrameBytes = hub.config.maxFrameBytes() * SocketVerticle.CODEC_FRAME_FACTOR;
     this.holding = true;
   }
 
-  /**
-   * Writes the frame's shared bytes as one text frame. Vert.x 5.0 has no public text-frame factory taking bytes
-   * ({@code WebSocketFrame.textFrame} takes a String and encodes it again for every socket), so the frame is
-   * built with its implementation class; {@code getByteBuf()} is a slice with its own read index, so the same
-   * bytes can be written to any number of sockets.
-   */
+  /** Writes the frame's shared bytes as one text frame ({@link SharedTextFrames}). */
   @Override
   void transmit(String address, Frame frame) {
     Buffer bytes = frame.bytes();
@@ -42,7 +34,7 @@ final class WebSocketSession extends Session {
       // Over the codec's frame size: Vert.x splits it into continuation frames.
       socket.writeTextMessage(frame.text);
     } else {
-      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) bytes).getByteBuf(), true));
+      socket.writeFrame(SharedTextFrames.of(bytes));
     }
   }
 

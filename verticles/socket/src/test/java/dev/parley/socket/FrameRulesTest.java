@@ -82,6 +82,9 @@ class FrameRulesTest {
     try (RawWebSocket socket = new RawWebSocket(rig.port, "/eventbus/websocket?token=" + rig.token("u2"),
         TestSocket.ALLOWED_ORIGIN)) {
       socket.text("{\"type\":\"register\",\"address\":\"chat.user.u2\"}");
+      // Wait until the session is open (frames before that are bounded by socket.maxEarlyFrames instead).
+      socket.text("{\"type\":\"send\",\"address\":\"nowhere\"}");
+      socket.nextTextContaining("access_denied");
       for (int i = 0; i < 300; i++) {
         socket.text("not json " + i);
       }
