@@ -244,7 +244,7 @@ final class BridgeSession extends Session {
       reply(replyAddress, null, new ParleyException(ErrorCode.FORBIDDEN, "register the room first"));
       return;
     }
-    hub.members(userId(), room)
+    hub.client.members(userId(), room)
         .compose(members -> Future.all(members.stream().limit(PRESENCE_LIMIT)
             .map(member -> hub.visibility.visible(userId(), member).compose(visible -> visible
                 ? hub.presence.status(member) : Future.succeededFuture((JsonObject) null))).toList()))
@@ -269,7 +269,7 @@ final class BridgeSession extends Session {
       // Checked on every register: the membership lookup is cached in Redis, backed by MySQL. Frames after the
       // register wait until it is in place, so a send right after it is seen on the room like by any member.
       await();
-      hub.isMember(userId(), roomId).onComplete(member -> {
+      hub.client.isMember(userId(), roomId).onComplete(member -> {
         if (member.succeeded() && member.result()) {
           hub.follow(this, roomId).compose(followed -> hub.startStreams(this, java.util.List.of(roomId)))
               .onComplete(started -> proceed());

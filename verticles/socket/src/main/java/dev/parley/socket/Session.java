@@ -189,7 +189,7 @@ abstract class Session {
   RoomStream newStream(String roomId) {
     String address = Addresses.room(roomId);
     return new RoomStream(roomId, holding, frame -> write(address, frame),
-        (after, limit) -> hub.history(userId(), roomId, after, limit),
+        (after, limit) -> hub.client.history(userId(), roomId, after, limit),
         (delay, task) -> hub.vertx.setTimer(delay, id -> task.run()), hub.config.resumeWindow());
   }
 
@@ -235,7 +235,7 @@ abstract class Session {
     String roomId = send.room();
     Future<?> previous = sendChains.getOrDefault(roomId, Future.succeededFuture());
     inFlightSends++;
-    Future<SendRequest.Ack> mine = previous.transform(done -> hub.send(this, send))
+    Future<SendRequest.Ack> mine = previous.transform(done -> hub.client.send(userId(), send))
         .andThen(done -> inFlightSends--);
     sendChains.put(roomId, mine);
     mine.onComplete(done -> sendChains.remove(roomId, mine));

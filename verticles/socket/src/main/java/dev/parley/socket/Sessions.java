@@ -81,7 +81,7 @@ final class Sessions {
           hub.add(session);
           session.watchExpiry();
           Future<List<String>> rooms = session.followsAllRooms()
-              ? hub.userRooms(userId).compose(ids -> Future.all(ids.stream()
+              ? hub.client.userRooms(userId).compose(ids -> Future.all(ids.stream()
                   .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startStreams(session, ids))
                   .map(ids))
               : Future.succeededFuture(null);
@@ -111,7 +111,7 @@ final class Sessions {
     if (lastSeen != null) {
       body.put("lastSeen", lastSeen);
     }
-    (roomIds != null ? Future.succeededFuture(roomIds) : hub.userRooms(userId)).onSuccess(rooms -> rooms.forEach(
+    (roomIds != null ? Future.succeededFuture(roomIds) : hub.client.userRooms(userId)).onSuccess(rooms -> rooms.forEach(
         roomId -> vertx.eventBus().publish(Addresses.room(roomId),
             RoomEvent.by(userId, roomId, RoomEvent.PRESENCE, body))));
   }

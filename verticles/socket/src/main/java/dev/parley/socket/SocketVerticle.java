@@ -76,7 +76,8 @@ public final class SocketVerticle extends VerticleBase {
       return AccessTokens.load(vertx, settings);
     }).compose(tokens -> {
       auth = new SocketAuth(tokens, guard);
-      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth, visibility);
+      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth, visibility,
+          new EventBusGatewayClient(vertx, config));
       sessions = new Sessions(vertx, config, hub, presence);
       return Future.all(guard.start(), hub.start(),
           HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));

@@ -165,7 +165,7 @@ final class WebSocketSession extends Session {
     if (!(frame.getValue("seq") instanceof Number seq)) {
       throw ParleyException.badRequest("seq", "seq is required");
     }
-    hub.markRead(this, room, seq.longValue()).onFailure(failure -> {
+    hub.client.markRead(userId(), room, seq.longValue()).onFailure(failure -> {
       ParleyException error = ParleyException.from(failure);
       write(null, error(null, error.code(), error.getMessage()));
     });
