@@ -104,6 +104,25 @@ if maxes:
                         r.get("deliveryP99Ms"), r.get("serverCores")]))
     out.append("")
 
+base, parley = by.get("compare-baseline", [{}])[0], by.get("compare-parley", [{}])[0]
+if base and parley:
+    out.append("## Parley against the bare Node server (`scripts/bench compare`)\n")
+    out.append("The same load generator and scenario, one right after the other on this machine: %s users in rooms of "
+               "50, every member (the sender too) receives each message; the baseline is "
+               "`shared/bench/ws-baseline` (Node `ws`, in memory, no auth, no durability), Parley the all-in-one node "
+               "(durable, indexed). Server CPU is counted from the first send to the end of the drain.\n"
+               % parley.get("users"))
+    out.append(row(["server", "acked/s", "deliveries", "server CPU s", "deliveries per CPU-s", "delivery p50 ms",
+                    "delivery p99 ms", "lost"]))
+    out.append(row(["---"] * 8))
+    for label, r in (("Node baseline", base), ("Parley", parley)):
+        out.append(row([label, r.get("ackedPerSecond"), r.get("delivered"), r.get("serverCpuSeconds"),
+                        r.get("deliveriesPerServerCpuSecond"), r.get("deliveryP50Ms"), r.get("deliveryP99Ms"),
+                        r.get("lost")]))
+    ratio = (parley.get("deliveriesPerServerCpuSecond") or 0) / max(1e-9, base.get("deliveriesPerServerCpuSecond") or 0)
+    out.append("\n**Ratio (Parley / baseline), deliveries per server CPU-second: %.2f** (target >= 1.3); delivery "
+               "p99 %s ms against %s ms.\n" % (ratio, parley.get("deliveryP99Ms"), base.get("deliveryP99Ms")))
+
 # The hand-written part (other benchmarks, interpretation, profiles) lives in docs/benchmarks-notes.md, so
 # that a new run rewrites the tables and keeps the text; update the text when the figures move.
 try:

@@ -1,12 +1,11 @@
 package dev.parley.http;
 
+import dev.parley.common.PublicUrl;
 import dev.parley.common.Settings;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 
 /**
@@ -27,13 +26,13 @@ final class WebClientRoutes {
   }
 
   static void mount(Router router, Settings settings) {
-    String publicSocketUrl = settings.string("http.publicSocketUrl", "");
-    int socketPort = settings.integer("socket.port", 8090);
+    String configured = settings.string("http.publicSocketUrl", "");
+    String socketUrl = configured.isBlank() ? socketUrl(settings) : configured;
+    String clientConfig = new JsonObject().put("socketUrl", socketUrl).encode();
     router.get("/client-config.json").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("socketUrl", publicSocketUrl.isBlank()
-            ? sameHostSocketUrl(ctx, socketPort) : publicSocketUrl).encode()));
+        .end(clientConfig));
     StaticHandler files = StaticHandler.create("webroot")
         .setIndexPage("index.html")
         .setDirectoryListing(false)
@@ -51,15 +50,22 @@ final class WebClientRoutes {
     });
   }
 
-  /** {@code http.publicSocketUrl} unset: the host the page was loaded from, on the socket verticle's port. */
-  static String sameHostSocketUrl(RoutingContext ctx, int socketPort) {
-    HostAndPort authority = ctx.request().authority();
-    String host = authority == null || authority.host() == null || authority.host().isEmpty()
-        ? "localhost" : authority.host();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-      host = "[" + host + "]";
+  /**
+   * {@code http.publicSocketUrl} unset: the bridge on {@code socket.port} of the host named by configuration,
+   * never by the request (a forged Host header would otherwise send the page's token to another server): the
+   * host of {@code http.publicUrl} (and its scheme), else {@code socket.host} when it is one address, else
+   * localhost.
+   */
+  static String socketUrl(Settings settings) {
+    int socketPort = settings.integer("socket.port", 8090);
+    PublicUrl page = PublicUrl.of(settings, "http.publicUrl");
+    if (page != null) {
+      return page.scheme() + "://" + page.urlHost() + ":" + socketPort + "/eventbus";
     }
-    String scheme = ctx.request().isSSL() ? "https" : "http";
-    return scheme + "://" + host + ":" + socketPort + "/eventbus";
+    String host = settings.string("socket.host", "");
+    if (host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host)) {
+      host = "localhost";
+    }
+    return "http://" + new PublicUrl("http", host, socketPort).urlHost() + ":" + socketPort + "/eventbus";
   }
 }

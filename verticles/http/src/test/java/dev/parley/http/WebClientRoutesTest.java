@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,7 @@ class WebClientRoutesTest {
   private static HttpClient client;
   private static int port;
   private static int configuredPort;
+  private static int publicPort;
 
   record Reply(int status, MultiMap headers, String body) {
   }
@@ -40,6 +42,8 @@ class WebClientRoutesTest {
     port = listen(new JsonObject().put("socket", new JsonObject().put("port", 8091)));
     configuredPort = listen(new JsonObject().put("http", new JsonObject()
         .put("publicSocketUrl", "https://chat.example/eventbus")));
+    publicPort = listen(new JsonObject().put("socket", new JsonObject().put("port", 8091))
+        .put("http", new JsonObject().put("publicUrl", "https://chat.example/")));
   }
 
   private static int listen(JsonObject config) {
@@ -66,9 +70,19 @@ class WebClientRoutesTest {
    * (seen in about one run in four).
    */
   private static Reply get(int port, String path) {
+    return get(port, path, null);
+  }
+
+  /** {@code host}: the Host header to send (null: the server's address). */
+  private static Reply get(int port, String path, String host) {
     Promise<Reply> reply = Promise.promise();
     vertx.runOnContext(start -> client.request(HttpMethod.GET, port, "127.0.0.1", path)
-        .compose(request -> request.send())
+        .compose(request -> {
+          if (host != null) {
+            request.authority(HostAndPort.create(host, 80));
+          }
+          return request.send();
+        })
         .compose(response -> response.body().map(body ->
             new Reply(response.statusCode(), response.headers(), body.toString())))
         .onComplete(reply));
@@ -92,10 +106,18 @@ class WebClientRoutesTest {
   void theClientConfigNamesTheBridgeOnTheSocketPortOrTheConfiguredUrl() {
     Reply sameHost = get(port, "/client-config.json");
     assertThat(sameHost.status()).isEqualTo(200);
-    assertThat(new JsonObject(sameHost.body()).getString("socketUrl")).isEqualTo("http://127.0.0.1:8091/eventbus");
+    assertThat(new JsonObject(sameHost.body()).getString("socketUrl")).isEqualTo("http://localhost:8091/eventbus");
     assertThat(sameHost.headers().get("cache-control")).isEqualTo("no-store");
     Reply configured = get(configuredPort, "/client-config.json");
     assertThat(new JsonObject(configured.body()).getString("socketUrl")).isEqualTo("https://chat.example/eventbus");
+  }
+
+  @Test
+  void theClientConfigNeverReflectsTheHostHeader() {
+    Reply forged = get(port, "/client-config.json", "evil.example");
+    assertThat(new JsonObject(forged.body()).getString("socketUrl")).isEqualTo("http://localhost:8091/eventbus");
+    Reply pinned = get(publicPort, "/client-config.json", "evil.example");
+    assertThat(new JsonObject(pinned.body()).getString("socketUrl")).isEqualTo("https://chat.example:8091/eventbus");
   }
 
   @Test

@@ -36,9 +36,14 @@ final class ChatSocket {
   Future<Void> connect(WebSocketClient client, Options.Target target) {
     long start = System.nanoTime();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(target.host())
-        .setPort(target.socketPort()).setURI("/ws").addHeader("Authorization", "Bearer " + user.token)
+        .setPort(target.socketPort())
         // Not a browser: no Origin header (the server allows those; browsers are checked against the allow-list).
         .setAllowOriginHeader(false);
+    if (user.tokenInUrl) {
+      options.setURI("/ws?token=" + user.token);
+    } else {
+      options.setURI("/ws").addHeader("Authorization", "Bearer " + user.token);
+    }
     io.vertx.core.Promise<Void> ready = io.vertx.core.Promise.promise();
     client.connect(options).onFailure(ready::tryFail).onSuccess(ws -> {
       socket = ws;

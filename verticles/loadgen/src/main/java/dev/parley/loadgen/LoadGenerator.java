@@ -14,6 +14,10 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar parley-loadgen.jar --users=10000 --room-size=50 --send-interval-ms=10000 --duration=300
  * --ramp=60 --targets=127.0.0.1:8080:8090 --sources=127.0.0.1,127.0.0.2 --server-pid=<pid>}
  *
+ * <p>{@code --synthetic=USERS:ROOMSIZE} skips registration: user i+1 in room i/ROOMSIZE+1 with the token
+ * {@code u<id>.r<room>} in the URL, for the bare baseline server (shared/bench/ws-baseline) under the same
+ * scenario as Parley.
+ *
  * <p>Modes: {@code chat} (the k6 chat scenario: connect, everyone sends at the interval, measure),
  * {@code idle} (connect and hold: memory per connection), {@code storm} (connect, drop everything at once,
  * reconnect and resume like real clients: a random first delay up to {@code --reconnect-jitter-ms}, default
@@ -111,6 +115,7 @@ public final class LoadGenerator {
 
     private void chat(Map<String, Object> summary) throws Exception {
       long sendStart = System.nanoTime();
+      double cpuAtSendStart = probe.cpuSeconds();
       stats.ackLatency.reset();
       stats.deliveryLatency.reset();
       loops.forEach(LoadVerticle::startSending);
@@ -125,6 +130,12 @@ public final class LoadGenerator {
       loops.forEach(LoadVerticle::stopSending);
       double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
       awaitTime(options.drainSeconds());
+      // The server's CPU from the first send to the end of the drain: what the deliveries cost it.
+      double serverCpu = probe.cpuSeconds() - cpuAtSendStart;
+      if (probe.enabled() && serverCpu > 0) {
+        summary.put("serverCpuSeconds", round(serverCpu));
+        summary.put("deliveriesPerServerCpuSecond", round(stats.delivered.sum() / serverCpu));
+      }
       Map<Setup.Room, Integer> connected = connectedMembers();
       long lost = deliveries.lost(connected);
       long expected = deliveries.expected(connected);

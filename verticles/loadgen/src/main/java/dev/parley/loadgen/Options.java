@@ -25,7 +25,8 @@ record Options(
     String runId,
     int serverPid,
     int setupConcurrency,
-    int reconnectJitterMs) {
+    int reconnectJitterMs,
+    boolean synthetic) {
 
   static Options parse(String[] args) {
     Map<String, String> values = new HashMap<>();
@@ -39,6 +40,17 @@ record Options(
         throw new IllegalArgumentException("arguments are --key=value, not " + arg);
       }
       values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+    }
+    // --synthetic=USERS:ROOMSIZE: no accounts, tokens that name user and room (the bare baseline server's
+    // protocol, shared/bench/ws-baseline): the same scenario against a server without auth or storage.
+    String synthetic = values.getOrDefault("synthetic", "");
+    if (!synthetic.isEmpty()) {
+      String[] sizes = synthetic.split(":");
+      if (sizes.length != 2) {
+        throw new IllegalArgumentException("--synthetic is USERS:ROOMSIZE, not " + synthetic);
+      }
+      values.put("users", sizes[0]);
+      values.put("room-size", sizes[1]);
     }
     return new Options(
         values.getOrDefault("mode", "chat"),
@@ -56,7 +68,8 @@ record Options(
         values.getOrDefault("run-id", Long.toString(System.currentTimeMillis() % 100_000_000L, 36)),
         integer(values, "server-pid", 0),
         integer(values, "setup-concurrency", 32),
-        integer(values, "reconnect-jitter-ms", 5000));
+        integer(values, "reconnect-jitter-ms", 5000),
+        !synthetic.isEmpty());
   }
 
   private static int integer(Map<String, String> values, String key, int fallback) {

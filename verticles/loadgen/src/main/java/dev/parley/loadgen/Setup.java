@@ -21,6 +21,8 @@ final class Setup {
     final String username;
     String id;
     String token;
+    /** Synthetic users carry their token in the URL ({@code ?token=u<id>.r<room>}), as the baseline wants. */
+    boolean tokenInUrl;
     Room room;
 
     User(int index, String username) {
@@ -56,6 +58,17 @@ final class Setup {
       room.members.addAll(users.subList(i, Math.min(users.size(), i + options.roomSize())));
       room.members.forEach(user -> user.room = room);
       rooms.add(room);
+    }
+    if (options.synthetic()) {
+      for (int r = 0; r < rooms.size(); r++) {
+        rooms.get(r).id = String.valueOf(r + 1);
+      }
+      for (User user : users) {
+        user.id = String.valueOf(user.index + 1);
+        user.token = "u" + user.id + ".r" + user.room.id;
+        user.tokenInUrl = true;
+      }
+      return Future.succeededFuture(users);
     }
     return bounded(users, this::register).compose(registered -> bounded(rooms, this::createRoom)).map(users);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
+import dev.parley.common.testing.TestSocket;
 import dev.parley.common.testing.TestDatabases;
 import dev.parley.node.ApiClient.User;
 import io.vertx.core.Vertx;

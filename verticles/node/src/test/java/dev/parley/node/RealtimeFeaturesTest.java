@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
+import dev.parley.common.testing.TestSocket;
 import dev.parley.common.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;

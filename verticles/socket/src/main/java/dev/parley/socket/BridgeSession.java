@@ -1,11 +1,12 @@
 package dev.parley.socket;
 
 import dev.parley.common.auth.AccessTokens.Claims;
-import dev.parley.common.auth.TokenRejected;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
@@ -30,6 +31,8 @@ final class BridgeSession extends Session {
   static final String SEND_ADDRESS = "chat.send";
   static final String TYPING_ADDRESS = "chat.typing";
   static final String PRESENCE_ADDRESS = "chat.presence";
+  /** {@code send} here with a fresh token in the headers: the socket lives until that token's expiry. */
+  static final String AUTH_ADDRESS = "chat.auth";
   /** A presence snapshot covers at most this many members of a room. */
   private static final int PRESENCE_LIMIT = 200;
   private static final String ROOM_PREFIX = "chat.room.";
@@ -37,6 +40,9 @@ final class BridgeSession extends Session {
   private final SockJSSocket socket;
   private final Map<String, Long> lastTyping = new HashMap<>();
   private boolean userEvents;
+  /** Frames that arrived while a register or a token check was under way, in arrival order. */
+  private final java.util.ArrayDeque<Buffer> held = new java.util.ArrayDeque<>();
+  private boolean waitingFor;
 
   BridgeSession(Claims claims, SessionHub hub, SockJSSocket socket) {
     super(claims, hub, socket, socket);
@@ -66,41 +72,115 @@ final class BridgeSession extends Session {
     socket.close(code, reason);
   }
 
-  /** One bridge frame; {@code frameToken} is the token the frame carried in its headers, if any. */
-  void onFrame(JsonObject frame, String frameToken) {
+  /**
+   * One bridge frame as received. Every frame counts against the rate limit, malformed ones too; a frame that is
+   * not a JSON object gets an {@code err} frame and counts as invalid, and past {@code socket.maxInvalidFrames}
+   * the socket is closed (1008), like {@code /ws}.
+   */
+  void onFrame(Buffer buffer) {
+    if (waitingFor) {
+      // A register or a token check is under way: later frames wait for it, in order. (Pausing the socket is
+      // not enough: SockJS hands over every frame of one batch at once.) Bounded like frames before opening.
+      if (held.size() >= hub.config.maxEarlyFrames()) {
+        close(CloseCodes.POLICY, "too many frames while a register was checked");
+      } else {
+        held.add(buffer);
+      }
+      return;
+    }
+    handle(buffer);
+  }
+
+  /** Frames wait from here until {@link #proceed()}. */
+  private void await() {
+    waitingFor = true;
+  }
+
+  /** Handles what waited, until one of those frames makes the session wait again. */
+  private void proceed() {
+    waitingFor = false;
+    while (!waitingFor && !held.isEmpty() && !closed) {
+      handle(held.poll());
+    }
+  }
+
+  private void handle(Buffer buffer) {
     heard();
     hub.metrics.received();
     if (closed) {
       return;
     }
-    String type = frame.getString("type", "");
-    String address = frame.getValue("address") instanceof String a ? a : null;
+    if (buffer.length() > hub.config.maxFrameBytes()) {
+      close(CloseCodes.TOO_LARGE, "frame too large");
+      return;
+    }
+    JsonObject frame;
+    try {
+      frame = buffer.toJsonObject();
+    } catch (DecodeException | ClassCastException malformed) {
+      frame = null;
+    }
+    String type = frame == null ? "" : frame.getValue("type") instanceof String t ? t : "";
     if ("ping".equals(type)) {
       return;
     }
+    String address = frame != null && frame.getValue("address") instanceof String a ? a : null;
     if (!rate.tryTake()) {
       denied(address, ErrorCode.RATE_LIMITED, "rate_limited");
       close(CloseCodes.RATE_LIMITED, "rate limited");
       return;
     }
-    if (frameToken != null && !sameUser(frameToken)) {
-      denied(address, ErrorCode.UNAUTHORIZED, "unauthorized");
+    if (frame == null) {
+      denied(null, ErrorCode.BAD_REQUEST, "a frame must be one JSON object");
+      if (tooManyInvalid()) {
+        close(CloseCodes.POLICY, "too many invalid frames");
+      }
       return;
     }
+    String frameToken = frame.getValue("headers") instanceof JsonObject headers
+        && headers.getValue("token") instanceof String t ? t : null;
+    if (frameToken == null) {
+      dispatch(frame, type, address);
+      return;
+    }
+    // A token on a frame is checked like the socket's own (signature, expiry, login session still active), and
+    // a fresh one of the same user keeps the socket open past the old one's expiry. The check is answered from
+    // memory almost always; when it is not, later frames wait so they are handled in order.
+    JsonObject checkedFrame = frame;
+    Future<Claims> checked = hub.auth.authenticate(frameToken);
+    if (checked.isComplete()) {
+      afterTokenCheck(checked, checkedFrame, type, address);
+    } else {
+      await();
+      checked.onComplete(done -> {
+        waitingFor = false;
+        afterTokenCheck(checked, checkedFrame, type, address);
+        if (!waitingFor) {
+          // (Unless the checked frame was a register, which now waits in turn.)
+          proceed();
+        }
+      });
+    }
+  }
+
+  private void afterTokenCheck(Future<Claims> checked, JsonObject frame, String type, String address) {
+    if (closed) {
+      return;
+    }
+    if (checked.failed() || !renew(checked.result())) {
+      ErrorCode code = checked.failed() ? ParleyException.from(checked.cause()).code() : ErrorCode.UNAUTHORIZED;
+      denied(address, code, code == ErrorCode.UNAUTHORIZED ? "unauthorized" : code.wire());
+      return;
+    }
+    dispatch(frame, type, address);
+  }
+
+  private void dispatch(JsonObject frame, String type, String address) {
     switch (type) {
       case "send" -> onSend(frame, address);
       case "register" -> onRegister(address);
       case "unregister" -> onUnregister(address);
       default -> denied(address, ErrorCode.FORBIDDEN, "access_denied");
-    }
-  }
-
-  /** A token repeated on a frame must be valid and name this socket's user. */
-  private boolean sameUser(String token) {
-    try {
-      return hub.auth.verifyOnly(token).userId().equals(userId());
-    } catch (TokenRejected rejected) {
-      return false;
     }
   }
 
@@ -115,23 +195,25 @@ final class BridgeSession extends Session {
       onPresence(body, replyAddress);
       return;
     }
+    if (AUTH_ADDRESS.equals(address)) {
+      // The token in the frame's headers was checked and, if fresher, adopted before this point.
+      reply(replyAddress, new JsonObject().put("expiresAt", claims().expiresAt() * 1000), null);
+      return;
+    }
     if (!SEND_ADDRESS.equals(address)) {
       denied(replyAddress != null ? replyAddress : address, ErrorCode.FORBIDDEN, "access_denied");
       return;
     }
-    String room = body.getValue("room") instanceof String r ? r : null;
-    String text = body.getValue("text") instanceof String t ? t : null;
-    String clientMsgId = body.getValue("clientMsgId") instanceof String c ? c : null;
-    if (room == null || text == null || clientMsgId == null) {
-      reply(replyAddress, null, ParleyException.badRequest(room == null ? "room" : text == null ? "text" : "clientMsgId",
-          "chat.send needs {room, text, clientMsgId}"));
+    SendRequest send;
+    try {
+      send = SendRequest.fromBridge(body);
+    } catch (ParleyException bad) {
+      reply(replyAddress, null, bad);
       return;
     }
-    send(room, clientMsgId, text, null).onComplete(result -> {
+    send(send).onComplete(result -> {
       if (result.succeeded()) {
-        JsonObject ack = result.result();
-        reply(replyAddress, new JsonObject().put("seq", ack.getLong("seq")).put("msgId", ack.getString("msgId"))
-            .put("ts", ack.getLong("ts")), null);
+        reply(replyAddress, result.result().reply(), null);
       } else {
         reply(replyAddress, null, ParleyException.from(result.cause()));
       }
@@ -162,13 +244,14 @@ final class BridgeSession extends Session {
       reply(replyAddress, null, new ParleyException(ErrorCode.FORBIDDEN, "register the room first"));
       return;
     }
-    hub.members(userId(), room)
+    hub.client.members(userId(), room)
         .compose(members -> Future.all(members.stream().limit(PRESENCE_LIMIT)
-            .map(member -> hub.presence.status(member)).toList()))
+            .map(member -> hub.visibility.visible(userId(), member).compose(visible -> visible
+                ? hub.presence.status(member) : Future.succeededFuture((JsonObject) null))).toList()))
         .onComplete(statuses -> {
           if (statuses.succeeded()) {
             JsonArray presence = new JsonArray();
-            statuses.result().<JsonObject>list().forEach(presence::add);
+            statuses.result().<JsonObject>list().stream().filter(java.util.Objects::nonNull).forEach(presence::add);
             reply(replyAddress, new JsonObject().put("presence", presence), null);
           } else {
             reply(replyAddress, null, ParleyException.from(statuses.cause()));
@@ -181,18 +264,18 @@ final class BridgeSession extends Session {
       denied(null, ErrorCode.FORBIDDEN, "access_denied");
     } else if (address.equals(Addresses.user(userId()))) {
       userEvents = true;
-    } else if (address.startsWith(ROOM_PREFIX)) {
+    } else if (address.startsWith(ROOM_PREFIX) && RoomIds.canonical(address.substring(ROOM_PREFIX.length()))) {
       String roomId = address.substring(ROOM_PREFIX.length());
       // Checked on every register: the membership lookup is cached in Redis, backed by MySQL. Frames after the
       // register wait until it is in place, so a send right after it is seen on the room like by any member.
-      socket.pause();
-      hub.isMember(userId(), roomId).onComplete(member -> {
+      await();
+      hub.client.isMember(userId(), roomId).onComplete(member -> {
         if (member.succeeded() && member.result()) {
-          hub.follow(this, roomId).compose(followed -> hub.startCursors(this, java.util.List.of(roomId)))
-              .onComplete(started -> socket.resume());
+          hub.follow(this, roomId).compose(followed -> hub.startStreams(this, java.util.List.of(roomId)))
+              .onComplete(started -> proceed());
         } else {
-          socket.resume();
           denied(address, ErrorCode.FORBIDDEN, "access_denied");
+          proceed();
         }
       });
     } else {

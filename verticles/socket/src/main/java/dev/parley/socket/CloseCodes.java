@@ -12,6 +12,12 @@ final class CloseCodes {
   static final short TOO_LARGE = 4413;
   static final short RATE_LIMITED = 4429;
   static final short GOING_AWAY = 4503;
-  /** Too many invalid frames (standard policy violation). */
+  /** Too many invalid frames, or too many frames before authentication (standard policy violation). */
   static final short POLICY = 1008;
+  /** A broken frame sequence, such as a continuation with no first fragment (standard protocol error). */
+  static final short PROTOCOL = 1002;
+  /** A binary frame on /ws: only text frames are accepted (standard unsupported data). */
+  static final short UNSUPPORTED_DATA = 1003;
+  /** A text frame that is not valid UTF-8 (standard invalid frame payload data). */
+  static final short INVALID_PAYLOAD = 1007;
 }

@@ -21,7 +21,7 @@ final class Presence {
    * Redis work in flight at once: thousands of sockets opening or closing together (a reconnect storm), or the
    * periodic refresh of every connection, would otherwise overflow the client's bounded wait queue and fail.
    */
-  private final Gate gate = new Gate(32);
+  private final Gate gate = new Gate(32, 1 << 16);
 
   Presence(RedisAPI redis, String prefix, int ttlSeconds) {
     this.redis = redis;
@@ -29,21 +29,35 @@ final class Presence {
     this.ttlSeconds = ttlSeconds;
   }
 
+  /**
+   * Takes a connection lease in one step, so parallel opens on any number of nodes cannot pass the cap together:
+   * drop the expired leases, refuse (-1) when {@code cap} live ones are held, else add this one with its expiry
+   * and answer how many the user holds now. The key itself expires after two TTLs of silence.
+   */
+  private static final String LEASE = """
+      redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+      if not redis.call('ZSCORE', KEYS[1], ARGV[3]) and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[4]) then
+        return -1
+      end
+      redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+      redis.call('EXPIRE', KEYS[1], ARGV[5])
+      return redis.call('ZCARD', KEYS[1])""";
+
   /** Live connections of the user on every node. */
   Future<Integer> connections(String userId) {
     return gate.run(() -> redis.zcount(key(userId), String.valueOf(System.currentTimeMillis()), "+inf"))
         .map(count -> count.toInteger());
   }
 
-  /** Records a connection; true when it is the user's only one (the user just came online). */
-  Future<Boolean> connected(String userId, String connectionId) {
+  /**
+   * Records a connection if the user holds fewer than {@code cap}: the number of connections the user holds
+   * with this one (1: the user just came online), or -1 when the cap is reached.
+   */
+  Future<Integer> connected(String userId, String connectionId, int cap) {
     return gate.run(() -> {
       long now = System.currentTimeMillis();
-      String key = key(userId);
-      return redis.zadd(List.of(key, String.valueOf(now + ttlSeconds * 1000L), connectionId))
-          .compose(added -> redis.expire(List.of(key, String.valueOf(ttlSeconds * 2))))
-          .compose(expiring -> redis.zcount(key, String.valueOf(now), "+inf"))
-          .map(count -> count.toInteger() == 1);
+      return redis.eval(List.of(LEASE, "1", key(userId), String.valueOf(now), String.valueOf(now + ttlSeconds * 1000L),
+          connectionId, String.valueOf(cap), String.valueOf(ttlSeconds * 2))).map(count -> count.toInteger());
     });
   }
 

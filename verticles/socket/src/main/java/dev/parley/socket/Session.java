@@ -5,7 +5,6 @@ import dev.parley.contract.Addresses;
 import dev.parley.contract.RoomEvent;
 import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
@@ -21,9 +20,11 @@ import java.util.UUID;
 abstract class Session {
 
   final String id = UUID.randomUUID().toString();
-  final Claims claims;
+  /** The token this socket is authenticated with; a fresh one of the same user replaces it (see renew). */
+  private Claims claims;
+  private long expiryTimer = -1;
   final SessionHub hub;
-  final Map<String, RoomCursor> rooms = new HashMap<>();
+  final Map<String, RoomStream> rooms = new HashMap<>();
   private final Map<String, String> lastPresence = new HashMap<>();
   private final Map<String, Future<?>> sendChains = new HashMap<>();
   long lastHeardNanos = System.nanoTime();
@@ -34,6 +35,7 @@ abstract class Session {
    */
   boolean holding;
   int inFlightSends;
+  private int invalidFrames;
 
   final TokenBucket rate;
   private final ReadStream<?> input;
@@ -50,6 +52,45 @@ abstract class Session {
 
   String userId() {
     return claims.userId();
+  }
+
+  Claims claims() {
+    return claims;
+  }
+
+  /**
+   * Closes the socket with 4401 when its token expires: a socket lives only as long as a valid token, so a
+   * client sends a fresh one before {@code exp} ({@link #renew}).
+   */
+  final void watchExpiry() {
+    if (expiryTimer >= 0) {
+      hub.vertx.cancelTimer(expiryTimer);
+    }
+    long left = claims.expiresAt() * 1000 - System.currentTimeMillis();
+    expiryTimer = hub.vertx.setTimer(Math.max(1, left), id -> close(CloseCodes.UNAUTHORIZED, "token expired"));
+  }
+
+  /**
+   * A fresh, session-checked token: if it is the same user's, the socket lives on until the later expiry (and
+   * revocation follows the fresh token's login session). False for another user's token.
+   */
+  final boolean renew(Claims fresh) {
+    if (!fresh.userId().equals(userId())) {
+      return false;
+    }
+    if (fresh.expiresAt() > claims.expiresAt()) {
+      claims = fresh;
+      watchExpiry();
+    }
+    return true;
+  }
+
+  /** Cancels the session's own timers (it is gone). */
+  final void forget() {
+    if (expiryTimer >= 0) {
+      hub.vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
   }
 
   /** Writes one frame for {@code address} (the bridge needs it; a raw WebSocket ignores it). */
@@ -76,6 +117,11 @@ abstract class Session {
   /** True when the socket's outbound buffer is over its bound: a slow consumer. */
   final boolean overflowing() {
     return output.writeQueueFull();
+  }
+
+  /** Counts an invalid frame; true once there were more than {@code socket.maxInvalidFrames} (close 1008). */
+  final boolean tooManyInvalid() {
+    return ++invalidFrames > hub.config.maxInvalidFrames();
   }
 
   void heard() {
@@ -105,21 +151,26 @@ abstract class Session {
   /** {@code address} and {@code frame}: the event's room address and frame, shared by the room's sessions. */
   void onRoomEvent(RoomEvent event, String address, Frame frame) {
     // One lookup per recipient: this runs for every member's socket of every event.
-    RoomCursor cursor = closed ? null : rooms.get(event.roomId());
-    if (cursor == null) {
+    RoomStream stream = closed ? null : rooms.get(event.roomId());
+    if (stream == null) {
       return;
     }
     if (event.userId() != null && event.userId().equals(userId())) {
       return;
     }
     if (RoomEvent.PRESENCE.equals(event.type())) {
-      // A user shares several rooms with this socket: tell it once per change.
-      if (event.frame().equals(lastPresence.put(event.userId(), event.frame()))) {
-        return;
+      // A user shares several rooms with this socket: tell it once per change, and only if it may see it.
+      if (!event.frame().equals(lastPresence.put(event.userId(), event.frame()))) {
+        hub.visibility.visible(userId(), event.userId()).onSuccess(visible -> {
+          if (visible) {
+            write(address, frame);
+          }
+        });
       }
+      return;
     }
     if (RoomEvent.MESSAGE.equals(event.type())) {
-      onMessage(event.roomId(), cursor, address, event.seq(), frame);
+      stream.onMessage(event.seq(), frame);
     } else {
       write(address, frame);
     }
@@ -134,182 +185,57 @@ abstract class Session {
     }
   }
 
-  private void onMessage(String roomId, RoomCursor cursor, String address, long seq, Frame frame) {
-    if (cursor.last >= 0 && seq <= cursor.last) {
-      return;
-    }
-    if (holding) {
-      cursor.pending.put(seq, frame);
-      return;
-    }
-    if (!cursor.filling && (cursor.last < 0 || seq == cursor.last + 1)) {
-      cursor.last = seq;
-      write(address, frame);
-      drain(roomId, cursor);
-      return;
-    }
-    cursor.pending.put(seq, frame);
-    if (!cursor.filling) {
-      fill(roomId, cursor).onSuccess(filled -> {
-        if (!filled) {
-          flushPending(roomId, cursor);
-        }
-      });
-    }
-  }
-
-  /** History pages are at most this long (persistence's limit). */
-  private static final int PAGE = 200;
-
-  /**
-   * Reads the hole below the pending events from history and delivers it in order, then what waited. False
-   * when the hole is wider than the resume window: nothing is replayed and the client reloads through REST.
-   */
-  private Future<Boolean> fill(String roomId, RoomCursor cursor) {
-    cursor.filling = true;
-    long from = Math.max(0, cursor.last);
-    return fillPage(roomId, cursor, from).transform(result -> {
-      cursor.filling = false;
-      if (result.failed()) {
-        // History could not be read (persistence away): deliver what waited; the client sees the hole.
-        flushPending(roomId, cursor);
-        return Future.succeededFuture(false);
-      }
-      if (!result.result()) {
-        return Future.succeededFuture(false);
-      }
-      drain(roomId, cursor);
-      if (!cursor.pending.isEmpty() && !closed && rooms.containsKey(roomId)) {
-        // Committed after the read: read again.
-        return fill(roomId, cursor);
-      }
-      return Future.succeededFuture(true);
-    });
-  }
-
-  private Future<Boolean> fillPage(String roomId, RoomCursor cursor, long from) {
-    return hub.history(userId(), roomId, cursor.last < 0 ? from : cursor.last, PAGE).compose(page -> {
-      if (closed || !rooms.containsKey(roomId)) {
-        return Future.succeededFuture(false);
-      }
-      if (page.getLong("lastSeq", 0L) - from > hub.config.resumeWindow()) {
-        return Future.succeededFuture(false);
-      }
-      JsonArray messages = page.getJsonArray("messages");
-      for (int i = 0; i < messages.size(); i++) {
-        JsonObject message = messages.getJsonObject(i);
-        long seq = message.getLong("seq");
-        if (seq > cursor.last) {
-          cursor.last = seq;
-          write(Addresses.room(roomId), message.copy().put("type", RoomEvent.MESSAGE).encode());
-        }
-      }
-      return page.getBoolean("hasMore") ? fillPage(roomId, cursor, from) : Future.succeededFuture(true);
-    });
-  }
-
-  private void flushPending(String roomId, RoomCursor cursor) {
-    cursor.pending.forEach((seq, frame) -> write(Addresses.room(roomId), frame));
-    if (!cursor.pending.isEmpty()) {
-      cursor.last = cursor.pending.lastKey();
-    }
-    cursor.pending.clear();
-  }
-
-  private void drain(String roomId, RoomCursor cursor) {
-    while (!cursor.pending.isEmpty()) {
-      Map.Entry<Long, Frame> next = cursor.pending.firstEntry();
-      if (next.getKey() <= cursor.last) {
-        cursor.pending.pollFirstEntry();
-      } else if (next.getKey() == cursor.last + 1) {
-        cursor.pending.pollFirstEntry();
-        cursor.last = next.getKey();
-        write(Addresses.room(roomId), next.getValue());
-      } else {
-        return;
-      }
-    }
+  /** A new stream for a room this session starts to follow (holding while the session holds). */
+  RoomStream newStream(String roomId) {
+    String address = Addresses.room(roomId);
+    return new RoomStream(roomId, holding, frame -> write(address, frame),
+        (after, limit) -> hub.client.history(userId(), roomId, after, limit),
+        (delay, task) -> hub.vertx.setTimer(delay, id -> task.run()), hub.config.resumeWindow());
   }
 
   /**
    * Replays what the client missed since {@code positions} (room -> last seen seq), room by room, then answers
-   * which rooms were recovered; past the resume window a room is not replayed ({@code recovered: false}).
+   * which rooms were recovered ({@link RoomStream#resume}); rooms not named are released.
    */
   Future<JsonObject> resume(Map<String, Long> positions) {
     holding = false;
-    rooms.forEach((roomId, cursor) -> {
+    rooms.forEach((roomId, stream) -> {
       if (!positions.containsKey(roomId)) {
-        startFromPending(roomId, cursor);
+        stream.release();
       }
     });
     JsonObject result = new JsonObject();
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<String, Long> position : positions.entrySet()) {
       String roomId = position.getKey();
-      RoomCursor cursor = rooms.get(roomId);
-      if (cursor == null) {
-        result.put(roomId, new JsonObject().put("recovered", false).put("lastSeq", 0));
+      RoomStream stream = rooms.get(roomId);
+      if (stream == null) {
+        result.put(roomId, new RoomStream.Resumed(false, 0).toJson());
         continue;
       }
-      chain = chain.compose(previous -> {
-        long seen = Math.max(0, position.getValue());
-        boolean upToDate = cursor.start >= 0 && seen >= cursor.start && !cursor.filling;
-        if (upToDate) {
-          // It had everything when this socket subscribed: no history read, only what was held since, in order.
-          // (What the grace already released from here on was delivered on this socket: it has that too.)
-          cursor.last = Math.max(cursor.last, seen);
-          drain(roomId, cursor);
-          if (cursor.pending.isEmpty()) {
-            result.put(roomId, new JsonObject().put("recovered", true).put("lastSeq", cursor.last));
-            return Future.succeededFuture();
-          }
-        } else {
-          cursor.last = seen;
-        }
-        return fill(roomId, cursor).map(recovered -> {
-          if (!recovered) {
-            // Too far behind: the client reloads through REST; live messages flow from here on.
-            flushPending(roomId, cursor);
-          }
-          result.put(roomId, new JsonObject().put("recovered", recovered).put("lastSeq", Math.max(0, cursor.last)));
-          return null;
-        });
-      });
+      chain = chain.compose(previous -> stream.resume(position.getValue())
+          .map(resumed -> {
+            result.put(roomId, resumed.toJson());
+            return null;
+          }));
     }
     return chain.map(done -> result);
   }
 
   /** Ends the hold without a resume: what was held is delivered in order, holes filled from history. */
   void release() {
-    if (!holding) {
-      return;
-    }
-    holding = false;
-    rooms.forEach(this::startFromPending);
-  }
-
-  private void startFromPending(String roomId, RoomCursor cursor) {
-    if (cursor.pending.isEmpty() || cursor.filling) {
-      return;
-    }
-    if (cursor.last < 0) {
-      cursor.last = cursor.pending.firstKey() - 1;
-    }
-    drain(roomId, cursor);
-    if (!cursor.pending.isEmpty()) {
-      fill(roomId, cursor).onSuccess(filled -> {
-        if (!filled) {
-          flushPending(roomId, cursor);
-        }
-      });
+    if (holding) {
+      holding = false;
+      rooms.values().forEach(RoomStream::release);
     }
   }
 
   /** Sends of one socket to one room go out one after the other, so they are stored in the order sent. */
-  Future<JsonObject> send(String roomId, String clientMsgId, String text, Long replyTo) {
+  Future<SendRequest.Ack> send(SendRequest send) {
+    String roomId = send.room();
     Future<?> previous = sendChains.getOrDefault(roomId, Future.succeededFuture());
     inFlightSends++;
-    Future<JsonObject> mine = previous.transform(done -> hub.send(this, roomId, clientMsgId, text, replyTo))
+    Future<SendRequest.Ack> mine = previous.transform(done -> hub.client.send(userId(), send))
         .andThen(done -> inFlightSends--);
     sendChains.put(roomId, mine);
     mine.onComplete(done -> sendChains.remove(roomId, mine));

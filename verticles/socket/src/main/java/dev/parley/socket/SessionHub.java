@@ -1,23 +1,16 @@
 package dev.parley.socket;
 
 import dev.parley.contract.Addresses;
-import dev.parley.contract.ChatMessage;
-import dev.parley.contract.RoomActions;
 import dev.parley.contract.RoomEvent;
-import dev.parley.contract.SendMessage;
 import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,18 +28,13 @@ final class SessionHub {
   final SocketMetrics metrics;
   final Presence presence;
   final SocketAuth auth;
-  private final DeliveryOptions requests;
+  final PresenceVisibility visibility;
+  /** The other verticles. */
+  final GatewayClient client;
   private final Map<String, Session> sessions = new HashMap<>();
   private final Map<String, Set<Session>> byUser = new HashMap<>();
   private final Map<String, RoomChannel> channels = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
-  /** Last-seq reads waiting for the next request, by room (see {@link #lastSeq}). */
-  private final Map<String, List<Promise<Long>>> nextLastSeqs = new LinkedHashMap<>();
-  private boolean lastSeqsInFlight;
-  /** History reads in flight at once (gap fills and resumes); the rest queue instead of timing out. */
-  private final Gate historyReads;
-  /** Persistence answers at most this many rooms' last seqs per request. */
-  private static final int LAST_SEQS_PAGE = 1000;
 
   /** A room followed by local sessions: its clustered consumer and who gets its events. */
   private static final class RoomChannel {
@@ -55,14 +43,15 @@ final class SessionHub {
     Future<Void> ready;
   }
 
-  SessionHub(Vertx vertx, SocketConfig config, SocketMetrics metrics, Presence presence, SocketAuth auth) {
+  SessionHub(Vertx vertx, SocketConfig config, SocketMetrics metrics, Presence presence, SocketAuth auth,
+      PresenceVisibility visibility, GatewayClient client) {
     this.vertx = vertx;
+    this.visibility = visibility;
     this.auth = auth;
     this.config = config;
     this.metrics = metrics;
     this.presence = presence;
-    this.requests = new DeliveryOptions().setSendTimeout(config.requestTimeoutMs());
-    this.historyReads = new Gate(config.maxConcurrentHistoryReads());
+    this.client = client;
   }
 
   Future<Void> start() {
@@ -93,6 +82,7 @@ final class SessionHub {
   }
 
   void remove(Session session) {
+    session.forget();
     if (sessions.remove(session.id) == null) {
       return;
     }
@@ -106,41 +96,22 @@ final class SessionHub {
     metrics.closed();
   }
 
-  /** The ids of the user's rooms (cached by the rooms verticle). */
-  Future<List<String>> userRooms(String userId) {
-    return rooms(RoomActions.USER_ROOMS, new JsonObject().put("userId", userId))
-        .map(reply -> reply.getJsonArray("roomIds").stream().map(String::valueOf).toList());
-  }
-
-  Future<Boolean> isMember(String userId, String roomId) {
-    return rooms(RoomActions.MEMBERSHIP, new JsonObject().put("userId", userId).put("roomId", roomId))
-        .map(reply -> reply.getBoolean("member", false));
-  }
-
-  /** The member ids of a room the user may see ({@code GET /rooms/{id}/members}). */
-  Future<List<String>> members(String userId, String roomId) {
-    return rooms(RoomActions.MEMBERS, new JsonObject().put("userId", userId).put("roomId", roomId))
-        .map(reply -> reply.getJsonArray("members").stream()
-            .map(member -> String.valueOf(((JsonObject) member).getValue("userId"))).toList());
-  }
-
   /**
    * Where each room's stream starts for a new session: its last seq, read after the session's consumers are
    * registered. A subscription reaches the other nodes a little later than it is registered here, so an event
    * published in between can miss this node; a later message then shows the hole, which is read from history.
    */
-  Future<Void> startCursors(Session session, List<String> roomIds) {
+  Future<Void> startStreams(Session session, List<String> roomIds) {
     List<Future<Void>> starts = new ArrayList<>();
     for (String roomId : roomIds) {
-      RoomCursor fresh = session.rooms.get(roomId);
-      if (fresh == null || fresh.last >= 0) {
+      RoomStream fresh = session.rooms.get(roomId);
+      if (fresh == null || fresh.last() >= 0) {
         continue;
       }
-      starts.add(lastSeq(roomId).map(seq -> {
-        RoomCursor cursor = session.rooms.get(roomId);
-        if (seq != null && cursor != null && cursor.last < 0 && cursor.pending.isEmpty()) {
-          cursor.last = seq;
-          cursor.start = seq;
+      starts.add(client.lastSeq(roomId).map(seq -> {
+        RoomStream stream = session.rooms.get(roomId);
+        if (seq != null && stream != null) {
+          stream.started(seq);
         }
         return null;
       }));
@@ -148,53 +119,12 @@ final class SessionHub {
     return Future.join(starts).mapEmpty();
   }
 
-  /**
-   * The room's last seq (null for a room persistence does not know), read after this call. Reads of many
-   * sessions are answered by one request: while one is in flight the next collects every room asked for
-   * meanwhile (rooms of 50 members reconnecting together ask for the same rooms), so MySQL sees one query per
-   * round trip instead of one per socket. A read joins only a request sent after it was asked for.
-   */
-  private Future<Long> lastSeq(String roomId) {
-    Promise<Long> seq = Promise.promise();
-    nextLastSeqs.computeIfAbsent(roomId, id -> new ArrayList<>()).add(seq);
-    readLastSeqs();
-    return seq.future();
-  }
-
-  private void readLastSeqs() {
-    if (lastSeqsInFlight || nextLastSeqs.isEmpty()) {
-      return;
-    }
-    Map<String, List<Promise<Long>>> batch = new HashMap<>();
-    for (var rooms = nextLastSeqs.entrySet().iterator(); rooms.hasNext() && batch.size() < LAST_SEQS_PAGE; ) {
-      var room = rooms.next();
-      batch.put(room.getKey(), room.getValue());
-      rooms.remove();
-    }
-    lastSeqsInFlight = true;
-    vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_ROOMS,
-            new JsonObject().put("roomIds", new JsonArray(new ArrayList<Object>(batch.keySet()))),
-            new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.LAST_SEQS))
-        .onComplete(reply -> {
-          lastSeqsInFlight = false;
-          JsonObject seqs = reply.succeeded() ? reply.result().body().getJsonObject("lastSeqs") : null;
-          batch.forEach((roomId, waiting) -> waiting.forEach(seq -> {
-            if (seqs == null) {
-              seq.fail(reply.cause());
-            } else {
-              seq.complete(seqs.getValue(roomId) instanceof Number number ? number.longValue() : null);
-            }
-          }));
-          readLastSeqs();
-        });
-  }
-
   /** Starts delivering the room's events to the session; completes once the room's consumer is registered. */
   Future<Void> follow(Session session, String roomId) {
     if (session.closed) {
       return Future.succeededFuture();
     }
-    session.rooms.computeIfAbsent(roomId, id -> new RoomCursor());
+    session.rooms.computeIfAbsent(roomId, session::newStream);
     RoomChannel channel = channels.get(roomId);
     if (channel == null) {
       RoomChannel created = new RoomChannel();
@@ -208,7 +138,10 @@ final class SessionHub {
   }
 
   void unfollow(Session session, String roomId) {
-    session.rooms.remove(roomId);
+    RoomStream stream = session.rooms.remove(roomId);
+    if (stream != null) {
+      stream.close();
+    }
     RoomChannel channel = channels.get(roomId);
     if (channel != null && channel.sessions.remove(session) && channel.sessions.isEmpty()) {
       channels.remove(roomId);
@@ -237,7 +170,7 @@ final class SessionHub {
     }
     for (Session session : new ArrayList<>(local)) {
       if (event.roomId() != null && RoomEvent.MEMBER_JOINED.equals(event.type()) && session.followsAllRooms()) {
-        follow(session, event.roomId()).compose(followed -> startCursors(session, List.of(event.roomId())));
+        follow(session, event.roomId()).compose(followed -> startStreams(session, List.of(event.roomId())));
       }
       session.onUserEvent(event);
       if (event.roomId() != null
@@ -250,45 +183,15 @@ final class SessionHub {
 
   private void closeLoginSession(String loginSessionId) {
     for (Session session : all()) {
-      if (session.claims.sessionId().equals(loginSessionId)) {
+      if (session.claims().sessionId().equals(loginSessionId)) {
         session.close(CloseCodes.UNAUTHORIZED, "session revoked");
       }
     }
   }
 
-  Future<JsonObject> history(String userId, String roomId, long after, int limit) {
-    JsonObject request = new JsonObject().put("userId", userId).put("roomId", roomId).put("limit", limit);
-    if (after >= 0) {
-      request.put("after", after);
-    }
-    return historyReads.run(() -> vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES, request,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.HISTORY)).map(Message::body));
-  }
-
-  /** A durable send; the sender is always the authenticated user. -> the ack fields. */
-  Future<JsonObject> send(Session session, String roomId, String clientMsgId, String text, Long replyTo) {
-    SendMessage send = new SendMessage(roomId, session.userId(), clientMsgId, text, replyTo);
-    return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, send, requests).map(reply -> {
-      ChatMessage message = reply.body();
-      return new JsonObject().put("room", message.roomId()).put("seq", message.seq()).put("msgId", message.id())
-          .put("ts", message.ts());
-    });
-  }
-
-  Future<JsonObject> markRead(Session session, String roomId, long seq) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES,
-        new JsonObject().put("userId", session.userId()).put("roomId", roomId).put("seq", seq),
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.READ)).map(Message::body);
-  }
-
   void publishTyping(Session session, String roomId) {
     vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.by(session.userId(), roomId, RoomEvent.TYPING,
         new JsonObject().put("room", roomId).put("userId", session.userId())));
-  }
-
-  private Future<JsonObject> rooms(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ROOMS, body,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
   }
 
   Future<Void> stop() {

@@ -33,11 +33,6 @@ final class SocketAuth {
         .compose(active -> active ? Future.succeededFuture(claims) : Future.failedFuture(unauthorized()));
   }
 
-  /** The token alone, for a frame that repeats it (the bridge's per-message header); no session look-up. */
-  Claims verifyOnly(String token) {
-    return tokens.verify(token);
-  }
-
   private static ParleyException unauthorized() {
     return new ParleyException(ErrorCode.UNAUTHORIZED, "missing, expired, forged or revoked token");
   }

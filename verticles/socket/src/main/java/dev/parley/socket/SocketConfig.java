@@ -21,7 +21,12 @@ record SocketConfig(
     int requestTimeoutMs,
     int drainTimeoutMs,
     int maxConcurrentOpens,
-    int maxConcurrentHistoryReads) {
+    int maxConcurrentHistoryReads,
+    int maxWaitingOpens,
+    int maxWaitingHistoryReads,
+    int maxEarlyFrames,
+    int maxConnectionsPerAddress,
+    List<String> addressLimitExempt) {
 
   static SocketConfig from(Settings settings) {
     return new SocketConfig(
@@ -41,11 +46,11 @@ record SocketConfig(
         settings.integer("socket.requestTimeoutMs", 10_000),
         settings.integer("socket.drainTimeoutMs", 5_000),
         settings.integer("socket.maxConcurrentOpens", 64),
-        settings.integer("socket.maxConcurrentHistoryReads", 16));
-  }
-
-  /** "*" allows every origin; requests without an Origin header (non-browser clients) are always allowed. */
-  boolean originAllowed(String origin) {
-    return origin == null || allowedOrigins.contains("*") || allowedOrigins.contains(origin);
+        settings.integer("socket.maxConcurrentHistoryReads", 16),
+        settings.integer("socket.maxWaitingOpens", 2048),
+        settings.integer("socket.maxWaitingHistoryReads", 4096),
+        settings.integer("socket.maxEarlyFrames", 16),
+        settings.integer("socket.maxConnectionsPerAddress", 256),
+        settings.strings("socket.addressLimitExempt", List.of("loopback")));
   }
 }

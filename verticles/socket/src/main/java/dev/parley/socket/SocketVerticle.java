@@ -6,34 +6,23 @@ import dev.parley.common.RedisSupport;
 import dev.parley.common.Servers;
 import dev.parley.common.Settings;
 import dev.parley.common.auth.AccessTokens;
-import dev.parley.common.auth.AccessTokens.Claims;
 import dev.parley.common.auth.SessionGuard;
-import dev.parley.contract.ErrorCode;
-import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.VertxException;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,23 +35,32 @@ public final class SocketVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SocketVerticle.class);
 
-  /** A socket closed before its session was opened (no stack: an everyday event). */
-  private static final VertxException CLOSED = new VertxException("closed", true);
-  /** Periodic per-connection work (pings, presence refresh) is spread over this many ticks of its period. */
-  private static final int SLICES = 10;
+  /** The WebSocket codec reads frames up to this many times {@code socket.maxFrameBytes} (see start()). */
+  static final int CODEC_FRAME_FACTOR = 16;
+  /** Where the socket port serves the bundled sockjs-client, and where it is on the classpath. */
+  static final String SOCKJS_CLIENT_PATH = "/assets/sockjs.min.js";
+  private static final String SOCKJS_CLIENT_RESOURCE = "socket-assets/sockjs.min.js";
 
   private SocketConfig config;
   private Redis redis;
   private SessionGuard guard;
   private SocketAuth auth;
   private SessionHub hub;
-  /** Session opens (token check, rooms, stream starts, presence) in progress at once; the rest queue. */
-  private Gate opening;
+  private Sessions sessions;
+  private Origins origins;
   private Presence presence;
   private HttpServer server;
   private MessageConsumer<JsonObject> healthCheck;
-  private final List<Long> timers = new ArrayList<>();
-  private boolean stopping;
+  private final PresenceVisibility visibility;
+
+  public SocketVerticle() {
+    this(PresenceVisibility.NO_BLOCKS);
+  }
+
+  /** With another presence rule (tests; blocks once the moderation issue brings them). */
+  SocketVerticle(PresenceVisibility visibility) {
+    this.visibility = visibility;
+  }
 
   @Override
   public Future<?> start() {
@@ -73,24 +71,23 @@ public final class SocketVerticle extends VerticleBase {
     String prefix = RedisSupport.keyPrefix(settings);
     guard = new SessionGuard(vertx, api, prefix, SessionGuard.options(settings));
     presence = new Presence(api, prefix, config.presenceTtlSeconds());
-    return AccessTokens.load(vertx, settings).compose(tokens -> {
+    return vertx.executeBlocking(() -> Origins.from(settings, config.allowedOrigins())).compose(found -> {
+      origins = found;
+      return AccessTokens.load(vertx, settings);
+    }).compose(tokens -> {
       auth = new SocketAuth(tokens, guard);
-      opening = new Gate(config.maxConcurrentOpens());
-      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth);
+      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth, visibility,
+          new EventBusGatewayClient(vertx, config));
+      sessions = new Sessions(vertx, config, hub, presence);
       return Future.all(guard.start(), hub.start(),
           HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));
     }).compose(ready -> {
-      // Each connection is pinged once per half heartbeat and its presence refreshed once per third of the TTL,
-      // a slice of the connections per tick: all of them in one go stalled deliveries on this loop.
-      long[] ticks = {0, 0};
-      timers.add(vertx.setPeriodic(Math.max(1000, config.heartbeatMs() / 2) / SLICES,
-          id -> heartbeat((int) (ticks[0]++ % SLICES))));
-      timers.add(vertx.setPeriodic(config.presenceTtlSeconds() * 1000L / 3 / SLICES,
-          id -> refreshPresence((int) (ticks[1]++ % SLICES))));
+      sessions.startTimers();
       HttpServerOptions options = new HttpServerOptions()
-          // Frames up to 4x the limit are read and refused with 4413; larger ones netty refuses itself (1009).
-          .setMaxWebSocketFrameSize(config.maxFrameBytes() * 4)
-          .setMaxWebSocketMessageSize(config.maxFrameBytes() * 4)
+          // Frames up to 16x the limit are read and refused with a close frame 4413 (TextMessages); only larger
+          // ones reach the codec's own limit, which drops the connection.
+          .setMaxWebSocketFrameSize(config.maxFrameBytes() * CODEC_FRAME_FACTOR)
+          .setMaxWebSocketMessageSize(config.maxFrameBytes() * CODEC_FRAME_FACTOR)
           .setPerMessageWebSocketCompressionSupported(false)
           .setPerFrameWebSocketCompressionSupported(false);
       return Servers.listen(vertx.createHttpServer(options).requestHandler(router()), settings, "socket");
@@ -101,16 +98,26 @@ public final class SocketVerticle extends VerticleBase {
   }
 
   private Router router() {
+    AddressLimit addresses = new AddressLimit(vertx, config.maxConnectionsPerAddress(), config.addressLimitExempt());
+    WebSocketEndpoint webSockets = new WebSocketEndpoint(vertx, config, origins, addresses, auth, hub, sessions);
+    BridgeEndpoint bridge = new BridgeEndpoint(vertx, config, addresses, auth, hub, sessions);
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/ws").handler(this::upgrade);
+    router.get("/ws").handler(webSockets::upgrade);
+    // The SockJS client that /eventbus/iframe.html loads: the bundled copy, not a CDN script.
+    router.get(SOCKJS_CLIENT_PATH).handler(ctx -> ctx.response().putHeader("Cache-Control", "max-age=3600")
+        .putHeader("Content-Type", "application/javascript").sendFile(SOCKJS_CLIENT_RESOURCE)
+        .onFailure(missing -> ctx.response().setStatusCode(404).end()));
     // Browsers: origin allow-list and CORS for every SockJS transport (XHR, EventSource, iframe...), then SockJS.
     router.route("/eventbus/*").handler(this::checkOrigin);
     router.route("/eventbus/*").handler(cors());
+    // xhr_send and jsonp_send POST their frames: SockJS reads them from the parsed body.
+    router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes() * 4L));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setHeartbeatInterval(config.heartbeatMs())
-        .setRegisterWriteHandler(false);
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(this::bridge));
+        .setRegisterWriteHandler(false)
+        .setLibraryURL(SOCKJS_CLIENT_PATH);
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(bridge::accept));
     return router;
   }
 
@@ -119,357 +126,35 @@ public final class SocketVerticle extends VerticleBase {
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
         .allowedHeader("Content-Type")
         .allowCredentials(true);
-    config.allowedOrigins().stream().filter(origin -> !"*".equals(origin)).forEach(cors::addOrigin);
+    origins.listed().forEach(cors::addOrigin);
     return cors;
   }
 
   private void checkOrigin(RoutingContext ctx) {
-    if (stopping) {
+    String origin = ctx.request().getHeader("Origin");
+    if (sessions.stopping()) {
       ctx.response().setStatusCode(503).end();
-    } else if (config.originAllowed(ctx.request().getHeader("Origin"))) {
+    } else if (origins.allowed(origin)) {
       ctx.next();
     } else {
-      ctx.response().setStatusCode(403).end();
-    }
-  }
-
-  // --- WebSocket ----------------------------------------------------------------------------------------
-
-  private void upgrade(RoutingContext ctx) {
-    if (stopping) {
-      ctx.response().setStatusCode(503).end();
-      return;
-    }
-    if (!config.originAllowed(ctx.request().getHeader("Origin"))) {
-      ctx.response().setStatusCode(403).end();
-      return;
-    }
-    String header = ctx.request().getHeader("Authorization");
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
-        : ctx.request().getParam("token");
-    ctx.request().toWebSocket().onSuccess(socket -> {
-      // Nothing is read before the session is open: a resume waits in the socket until then.
-      socket.pause();
-      (token != null ? Future.succeededFuture(token) : authFrame(socket)).onComplete(known -> {
-        if (known.failed()) {
-          refuse(socket, known.cause());
-        } else {
-          opening.run(() -> socket.isClosed() ? Future.failedFuture(CLOSED)
-              : auth.authenticate(known.result()).compose(claims -> openWebSocket(socket, claims)))
-              .onFailure(failure -> refuse(socket, failure));
-        }
-      });
-    });
-  }
-
-  /** No token on the upgrade: the first frame must be {@code {"type":"auth","token":...}} within the timeout. */
-  private Future<String> authFrame(ServerWebSocket socket) {
-    Promise<String> token = Promise.promise();
-    long timer = vertx.setTimer(config.authTimeoutMs(), id -> token.tryFail(unauthorized("no auth frame in time")));
-    socket.closeHandler(closed -> token.tryFail(CLOSED));
-    socket.textMessageHandler(text -> {
-      if (token.future().isComplete()) {
-        return;
-      }
-      String found = null;
-      try {
-        JsonObject frame = new JsonObject(text);
-        found = "auth".equals(frame.getValue("type")) && frame.getValue("token") instanceof String t ? t : null;
-      } catch (DecodeException | ClassCastException malformed) {
-        // not an auth frame
-      }
-      vertx.cancelTimer(timer);
-      socket.pause();
-      if (found == null) {
-        token.tryFail(unauthorized("the first frame must authenticate"));
-      } else {
-        token.tryComplete(found);
-      }
-    });
-    socket.resume();
-    return token.future();
-  }
-
-  /**
-   * Closes a socket that could not be opened: 4401 for a bad token, 4429 over the connection cap, otherwise
-   * (a dependency did not answer) 4503, so the client reconnects and resumes instead of dropping its token.
-   */
-  private void refuse(ServerWebSocket socket, Throwable failure) {
-    if (!socket.isClosed()) {
-      socket.close(closeCode(failure), reason(failure));
-    }
-  }
-
-  private static String reason(Throwable failure) {
-    return failure == CLOSED ? "closed"
-        : closeCode(failure) == CloseCodes.UNAUTHORIZED ? "unauthorized" : "could not open the session";
-  }
-
-  private static short closeCode(Throwable failure) {
-    if (failure instanceof ParleyException error) {
-      return switch (error.code()) {
-        case UNAUTHORIZED -> CloseCodes.UNAUTHORIZED;
-        case RATE_LIMITED -> CloseCodes.RATE_LIMITED;
-        default -> CloseCodes.GOING_AWAY;
-      };
-    }
-    return CloseCodes.GOING_AWAY;
-  }
-
-  private static ParleyException unauthorized(String message) {
-    return new ParleyException(ErrorCode.UNAUTHORIZED, message);
-  }
-
-  /** Registers the session, then says {@code ready} and starts reading its frames. */
-  private Future<Void> openWebSocket(ServerWebSocket socket, Claims valid) {
-    WebSocketSession session = new WebSocketSession(valid, hub, socket);
-    socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-    socket.binaryMessageHandler(binary -> session.onFrame(binary.toString()));
-    socket.pongHandler(pong -> session.heard());
-    socket.closeHandler(closed -> closed(session));
-    socket.exceptionHandler(failure -> LOG.debug("socket {} failed: {}", session.id, failure.toString()));
-    // Oversized messages are refused before they are parsed.
-    socket.textMessageHandler(text -> {
-      if (text.length() > config.maxFrameBytes()
-          && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > config.maxFrameBytes()) {
-        session.close(CloseCodes.TOO_LARGE, "frame too large");
-      } else {
-        session.onFrame(text);
-      }
-    });
-    if (socket.isClosed()) {
-      return Future.succeededFuture();
-    }
-    return open(session).transform(opened -> {
-      if (opened.failed()) {
-        if (!session.closed) {
-          session.close(closeCode(opened.cause()), "could not open the session");
-        }
-      } else if (!session.closed) {
-        session.write(null, new JsonObject().put("type", "ready").put("userId", session.userId())
-            .put("sessionId", session.id).put("heartbeatMs", config.heartbeatMs()).encode());
-        socket.resume();
-        vertx.setTimer(config.resumeGraceMs(), id -> session.release());
-      }
-      return Future.succeededFuture();
-    });
-  }
-
-  // --- SockJS bridge ------------------------------------------------------------------------------------
-
-  private void bridge(SockJSSocket socket) {
-    socket.setWriteQueueMaxSize(config.writeQueueMaxBytes());
-    String urlToken = queryParam(socket.uri(), "token");
-    BridgeSession[] session = {null};
-    boolean[] gone = {false};
-    List<Buffer> early = new ArrayList<>();
-    socket.handler(buffer -> {
-      if (session[0] != null) {
-        onBridgeFrame(session[0], buffer);
-      } else {
-        early.add(buffer);
-      }
-    });
-    socket.closeHandler(closed -> {
-      gone[0] = true;
-      if (session[0] != null) {
-        closed(session[0]);
-      }
-    });
-    Future<String> token = urlToken != null ? Future.succeededFuture(urlToken) : firstFrameToken(early);
-    token.compose(known -> opening.run(() -> gone[0] ? Future.failedFuture(CLOSED)
-        : auth.authenticate(known).compose(valid -> {
-          BridgeSession opened = new BridgeSession(valid, hub, socket);
-          return open(opened).transform(done -> {
-            if (done.succeeded() && !gone[0]) {
-              session[0] = opened;
-              early.forEach(buffer -> onBridgeFrame(opened, buffer));
-              early.clear();
-              return Future.succeededFuture();
-            }
-            // Gone while opening, or half opened: forget whatever was registered.
-            closed(opened);
-            return Future.failedFuture(done.succeeded() ? CLOSED : done.cause());
-          });
-        }))).onFailure(failure -> {
-          if (!gone[0]) {
-            socket.close(closeCode(failure), reason(failure));
-          }
-        });
-  }
-
-  /** Without ?token= the first frames must carry it in their headers; wait for the first one (bounded). */
-  private Future<String> firstFrameToken(List<Buffer> early) {
-    Promise<String> token = Promise.promise();
-    long deadline = System.currentTimeMillis() + config.authTimeoutMs();
-    vertx.setPeriodic(20, id -> {
-      if (!early.isEmpty()) {
-        vertx.cancelTimer(id);
-        String found = headerToken(early.get(0));
-        if (found == null) {
-          token.tryFail(unauthorized("no token"));
-        } else {
-          token.tryComplete(found);
-        }
-      } else if (System.currentTimeMillis() > deadline) {
-        vertx.cancelTimer(id);
-        token.tryFail(unauthorized("no token in time"));
-      }
-    });
-    return token.future();
-  }
-
-  private void onBridgeFrame(BridgeSession session, Buffer buffer) {
-    if (buffer.length() > config.maxFrameBytes()) {
-      session.close(CloseCodes.TOO_LARGE, "frame too large");
-      return;
-    }
-    JsonObject frame;
-    try {
-      frame = buffer.toJsonObject();
-    } catch (DecodeException | ClassCastException malformed) {
-      return;
-    }
-    session.onFrame(frame, headerToken(frame));
-  }
-
-  private static String headerToken(Buffer buffer) {
-    try {
-      return headerToken(buffer.toJsonObject());
-    } catch (DecodeException | ClassCastException malformed) {
-      return null;
-    }
-  }
-
-  private static String headerToken(JsonObject frame) {
-    return frame.getValue("headers") instanceof JsonObject headers && headers.getValue("token") instanceof String t
-        ? t : null;
-  }
-
-  // --- sessions -----------------------------------------------------------------------------------------
-
-  /** Registers a session: connection cap, the rooms it follows, presence. */
-  private Future<Void> open(Session session) {
-    return presence.connections(session.userId()).otherwise(0).compose(count -> {
-      if (session.closed) {
-        return Future.failedFuture(CLOSED);
-      }
-      if (count + hub.localConnections(session.userId()) > config.maxConnectionsPerUser() * 2
-          || count >= config.maxConnectionsPerUser()) {
-        return Future.failedFuture(new ParleyException(ErrorCode.RATE_LIMITED, "too many connections"));
-      }
-      hub.add(session);
-      Future<List<String>> rooms = session.followsAllRooms()
-          ? hub.userRooms(session.userId()).compose(ids -> Future.all(ids.stream()
-              .map(roomId -> hub.follow(session, roomId)).toList()).compose(followed -> hub.startCursors(session, ids))
-              .map(ids))
-          : Future.succeededFuture(null);
-      return rooms.onSuccess(ids -> presence.connected(session.userId(), session.id)
-          .onSuccess(first -> {
-            if (first) {
-              announcePresence(session.userId(), ids, "online", null);
-            }
-          })).mapEmpty();
-    });
-  }
-
-  private void closed(Session session) {
-    session.closed = true;
-    List<String> roomIds = session.followsAllRooms() ? List.copyOf(session.roomIds()) : null;
-    hub.remove(session);
-    long at = System.currentTimeMillis();
-    presence.disconnected(session.userId(), session.id, at).onSuccess(last -> {
-      if (last) {
-        announcePresence(session.userId(), roomIds, "offline", at);
-      }
-    });
-  }
-
-  /** {@code roomIds}: the user's rooms when the session followed all of them, else null (they are asked for). */
-  private void announcePresence(String userId, List<String> roomIds, String status, Long lastSeen) {
-    JsonObject body = new JsonObject().put("userId", userId).put("status", status);
-    if (lastSeen != null) {
-      body.put("lastSeen", lastSeen);
-    }
-    (roomIds != null ? Future.succeededFuture(roomIds) : hub.userRooms(userId)).onSuccess(rooms -> rooms.forEach(
-        roomId -> vertx.eventBus().publish(dev.parley.contract.Addresses.room(roomId),
-            dev.parley.contract.RoomEvent.by(userId, roomId, dev.parley.contract.RoomEvent.PRESENCE, body))));
-  }
-
-  /** The sessions whose turn it is at this tick of a periodic task (a session stays in its slice). */
-  private List<Session> slice(int slice) {
-    return hub.all().stream().filter(session -> Math.floorMod(session.id.hashCode(), SLICES) == slice).toList();
-  }
-
-  /** Pings WebSockets and closes the ones that stayed silent for two heartbeats (4408). */
-  private void heartbeat(int slice) {
-    long silentNanos = TimeUnit.MILLISECONDS.toNanos(config.heartbeatMs() * 2L);
-    long now = System.nanoTime();
-    for (Session session : slice(slice)) {
-      if (now - session.lastHeardNanos > silentNanos) {
-        session.close(CloseCodes.NO_HEARTBEAT, "no heartbeat");
-      } else if (session instanceof WebSocketSession socket) {
-        socket.ping();
-      }
-    }
-  }
-
-  private void refreshPresence(int slice) {
-    List<String[]> connections = new ArrayList<>();
-    slice(slice).forEach(session -> connections.add(new String[] {session.userId(), session.id}));
-    if (!connections.isEmpty()) {
-      presence.refresh(connections);
+      Origins.refuse(ctx, origin);
     }
   }
 
   /**
    * SIGTERM: stop accepting, let in-flight sends finish (bounded) so their acks go out, then close every
-   * socket with 4503 so clients reconnect to another node and resume.
+   * socket with 4503 so clients reconnect to another node and resume; only then the server, which would
+   * otherwise close them with a plain 1000.
    */
   @Override
   public Future<?> stop() {
-    stopping = true;
-    timers.forEach(vertx::cancelTimer);
-    hub.all().forEach(Session::pauseInput);
-    Promise<Void> drained = Promise.promise();
-    long deadline = System.currentTimeMillis() + config.drainTimeoutMs();
-    vertx.setPeriodic(20, id -> {
-      boolean idle = hub.all().stream().allMatch(session -> session.inFlightSends == 0);
-      if (idle || System.currentTimeMillis() > deadline) {
-        vertx.cancelTimer(id);
-        drained.complete();
-      }
-    });
-    // New upgrades are refused (503) from now on; sockets close with 4503 once their sends are answered, and
-    // only then the server, which would otherwise close them with a plain 1000.
-    return drained.future().compose(done -> {
-      List<Future<Boolean>> offline = new ArrayList<>();
-      for (Session session : hub.all()) {
-        session.close(CloseCodes.GOING_AWAY, "server going away");
-        hub.remove(session);
-        offline.add(presence.disconnected(session.userId(), session.id, System.currentTimeMillis()).otherwise(false));
-      }
-      return Future.join(offline);
-    }).eventually(() -> server == null ? Future.succeededFuture() : server.close())
+    return sessions.drainAndClose()
+        .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> Future.join(hub.stop(), guard.stop(),
             healthCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, healthCheck)))
         .eventually(() -> {
           redis.close();
           return Future.succeededFuture();
         });
-  }
-
-  private static String queryParam(String uri, String name) {
-    int query = uri == null ? -1 : uri.indexOf('?');
-    if (query < 0) {
-      return null;
-    }
-    for (String pair : uri.substring(query + 1).split("&")) {
-      int eq = pair.indexOf('=');
-      if (eq > 0 && pair.substring(0, eq).equals(name)) {
-        return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
-      }
-    }
-    return null;
   }
 }

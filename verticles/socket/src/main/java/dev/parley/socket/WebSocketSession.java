@@ -5,9 +5,6 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.http.impl.ws.WebSocketFrameImpl;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -21,21 +18,15 @@ final class WebSocketSession extends Session {
   /** The largest frame the server's codec writes whole (its max WebSocket frame size). */
   private final int maxFrameBytes;
   private final Map<String, Long> lastTyping = new HashMap<>();
-  private int invalidFrames;
 
   WebSocketSession(Claims claims, SessionHub hub, ServerWebSocket socket) {
     super(claims, hub, socket, socket);
     this.socket = socket;
-    this.maxFrameBytes = hub.config.maxFrameBytes() * 4;
+    this.maxFrameBytes = hub.config.maxFrameBytes() * SocketVerticle.CODEC_FRAME_FACTOR;
     this.holding = true;
   }
 
-  /**
-   * Writes the frame's shared bytes as one text frame. Vert.x 5.0 has no public text-frame factory taking bytes
-   * ({@code WebSocketFrame.textFrame} takes a String and encodes it again for every socket), so the frame is
-   * built with its implementation class; {@code getByteBuf()} is a slice with its own read index, so the same
-   * bytes can be written to any number of sockets.
-   */
+  /** Writes the frame's shared bytes as one text frame ({@link SharedTextFrames}). */
   @Override
   void transmit(String address, Frame frame) {
     Buffer bytes = frame.bytes();
@@ -43,7 +34,7 @@ final class WebSocketSession extends Session {
       // Over the codec's frame size: Vert.x splits it into continuation frames.
       socket.writeTextMessage(frame.text);
     } else {
-      socket.writeFrame(new WebSocketFrameImpl(WebSocketFrameType.TEXT, ((BufferInternal) bytes).getByteBuf(), true));
+      socket.writeFrame(SharedTextFrames.of(bytes));
     }
   }
 
@@ -99,7 +90,7 @@ final class WebSocketSession extends Session {
         case "resume" -> onResume(frame);
         case "typing" -> onTyping(frame);
         case "read" -> onRead(frame);
-        case "auth" -> write(null, error(id, ErrorCode.BAD_REQUEST, "already authenticated"));
+        case "auth" -> onAuth(frame);
         default -> invalid(id, type == null ? "a frame needs a type" : "unknown type '" + type + "'");
       }
     } catch (ParleyException bad) {
@@ -112,16 +103,13 @@ final class WebSocketSession extends Session {
   }
 
   private void onSend(JsonObject frame) {
-    String clientMsgId = requiredString(frame, "id");
-    String room = requiredString(frame, "room");
-    String text = requiredString(frame, "text");
-    Long replyTo = frame.getValue("replyTo") instanceof Number number ? number.longValue() : null;
-    send(room, clientMsgId, text, replyTo).onComplete(result -> {
+    SendRequest send = SendRequest.fromFrame(frame);
+    send(send).onComplete(result -> {
       if (result.succeeded()) {
-        write(null, result.result().copy().put("type", "ack").put("id", clientMsgId).encode());
+        write(null, result.result().frame(send.clientMsgId()));
       } else {
         ParleyException error = ParleyException.from(result.cause());
-        write(null, error(clientMsgId, error.code(), error.getMessage()));
+        write(null, error(send.clientMsgId(), error.code(), error.getMessage()));
       }
     });
   }
@@ -139,6 +127,23 @@ final class WebSocketSession extends Session {
     });
     resume(wanted).onSuccess(rooms ->
         write(null, new JsonObject().put("type", "resumed").put("rooms", rooms).encode()));
+  }
+
+  /**
+   * A fresh token before the current one expires keeps the socket open: {@code {"type":"authed","expiresAt"}}.
+   * A bad, revoked or other user's token gets an {@code error} and changes nothing.
+   */
+  private void onAuth(JsonObject frame) {
+    String token = requiredString(frame, "token");
+    hub.auth.authenticate(token).onComplete(checked -> {
+      if (checked.succeeded() && renew(checked.result())) {
+        write(null, new JsonObject().put("type", "authed").put("expiresAt", claims().expiresAt() * 1000).encode());
+      } else {
+        ParleyException error = checked.failed() ? ParleyException.from(checked.cause())
+            : new ParleyException(ErrorCode.UNAUTHORIZED, "the token names another user");
+        write(null, error(null, error.code(), error.getMessage()));
+      }
+    });
   }
 
   private void onTyping(JsonObject frame) {
@@ -160,7 +165,7 @@ final class WebSocketSession extends Session {
     if (!(frame.getValue("seq") instanceof Number seq)) {
       throw ParleyException.badRequest("seq", "seq is required");
     }
-    hub.markRead(this, room, seq.longValue()).onFailure(failure -> {
+    hub.client.markRead(userId(), room, seq.longValue()).onFailure(failure -> {
       ParleyException error = ParleyException.from(failure);
       write(null, error(null, error.code(), error.getMessage()));
     });
@@ -168,7 +173,7 @@ final class WebSocketSession extends Session {
 
   private void invalid(Object id, String message) {
     write(null, error(id, ErrorCode.BAD_REQUEST, message));
-    if (++invalidFrames > hub.config.maxInvalidFrames()) {
+    if (tooManyInvalid()) {
       close(CloseCodes.POLICY, "too many invalid frames");
     }
   }

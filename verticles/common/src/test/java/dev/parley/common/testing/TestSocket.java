@@ -1,8 +1,7 @@
-package dev.parley.node;
+package dev.parley.common.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.common.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -15,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A test's WebSocket client: collects every text frame; frames are awaited with deadlines, never sleeps. */
-final class TestSocket {
+public final class TestSocket {
 
-  final WebSocket socket;
+  public final WebSocket socket;
   /** Every frame received and not yet taken by {@link #next}, in arrival order. */
   private final List<JsonObject> frames = new java.util.ArrayList<>();
-  volatile Short closeCode;
+  public volatile Short closeCode;
   private final java.util.concurrent.CompletableFuture<Short> closed = new java.util.concurrent.CompletableFuture<>();
 
   private TestSocket(WebSocket socket) {
@@ -34,22 +33,25 @@ final class TestSocket {
     socket.closeHandler(end -> {
       closeCode = socket.closeStatusCode() == null ? -1 : socket.closeStatusCode();
       closed.complete(closeCode);
+      synchronized (frames) {
+        frames.notifyAll();
+      }
     });
   }
 
-  static WebSocketClient client(Vertx vertx) {
+  public static WebSocketClient client(Vertx vertx) {
     return vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(1 << 20)
         .setMaxMessageSize(1 << 20));
   }
 
-  static TestSocket connect(WebSocketClient client, int port, String path, String bearer) {
+  public static TestSocket connect(WebSocketClient client, int port, String path, String bearer) {
     return connect(client, port, path, bearer, ALLOWED_ORIGIN);
   }
 
   /** An origin on conf/parley.json's default allow-list, as a browser page of the HTTP verticle would send. */
-  static final String ALLOWED_ORIGIN = "http://localhost:8080";
+  public static final String ALLOWED_ORIGIN = "http://localhost:8080";
 
-  static TestSocket connect(WebSocketClient client, int port, String path, String bearer, String origin) {
+  public static TestSocket connect(WebSocketClient client, int port, String path, String bearer, String origin) {
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path)
         .addHeader("Origin", origin);
     if (bearer != null) {
@@ -60,23 +62,23 @@ final class TestSocket {
   }
 
   /** Connects with the token on the upgrade and waits for {@code ready}. */
-  static TestSocket ready(WebSocketClient client, int port, String token) {
+  public static TestSocket ready(WebSocketClient client, int port, String token) {
     TestSocket socket = connect(client, port, "/ws", token);
     socket.next("ready");
     return socket;
   }
 
-  void send(JsonObject frame) {
+  public void send(JsonObject frame) {
     Await.result(socket.writeTextMessage(frame.encode()));
   }
 
   /** The next frame of this type (others before it are skipped). */
-  JsonObject next(String type) {
+  public JsonObject next(String type) {
     return next(frame -> type.equals(frame.getString("type")), Duration.ofSeconds(10));
   }
 
   /** The first frame, received or still to come, that matches; frames that do not match stay for later. */
-  JsonObject next(Predicate<JsonObject> wanted, Duration timeout) {
+  public JsonObject next(Predicate<JsonObject> wanted, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (frames) {
       while (true) {
@@ -100,8 +102,36 @@ final class TestSocket {
     }
   }
 
+  /**
+   * {@code "ready"} once the socket says so, or the close code (as a string) if it is closed first: for opens
+   * that may be refused.
+   */
+  public String readyOrClosed(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (frames) {
+      while (true) {
+        if (frames.stream().anyMatch(frame -> "ready".equals(frame.getString("type")))) {
+          return "ready";
+        }
+        if (closeCode != null) {
+          return String.valueOf(closeCode);
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("neither ready nor closed within " + timeout + "; frames: " + frames);
+        }
+        try {
+          frames.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(interrupted);
+        }
+      }
+    }
+  }
+
   /** True if no frame of this type arrives within the window. */
-  boolean quietFor(String type, Duration window) {
+  public boolean quietFor(String type, Duration window) {
     try {
       next(frame -> type.equals(frame.getString("type")), window);
       return false;
@@ -110,7 +140,7 @@ final class TestSocket {
     }
   }
 
-  List<JsonObject> drain() {
+  public List<JsonObject> drain() {
     synchronized (frames) {
       List<JsonObject> all = new java.util.ArrayList<>(frames);
       frames.clear();
@@ -118,7 +148,7 @@ final class TestSocket {
     }
   }
 
-  short awaitClose(Duration timeout) {
+  public short awaitClose(Duration timeout) {
     try {
       return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.TimeoutException late) {
@@ -128,7 +158,7 @@ final class TestSocket {
     }
   }
 
-  void close() {
+  public void close() {
     socket.close();
   }
 }

@@ -1,0 +1,72 @@
+package dev.parley.socket;
+
+import dev.parley.contract.ChatMessage;
+import dev.parley.contract.ParleyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A send from any socket front end, validated one way: the WebSocket {@code send} frame
+ * ({@code {id, room, text, replyTo?}}) and the bridge's {@code chat.send} body
+ * ({@code {clientMsgId, room, text, replyTo?}}) differ only in the name of the client's message id. Text rules
+ * (length, trimming) are persistence's, the same for REST; here the shape. A bad field is a 400 naming it.
+ */
+record SendRequest(String room, String clientMsgId, String text, Long replyTo) {
+
+  /** The longest clientMsgId accepted (persistence stores it for idempotency). */
+  static final int MAX_CLIENT_MSG_ID = 128;
+
+  /** A WebSocket {@code send} frame. */
+  static SendRequest fromFrame(JsonObject frame) {
+    return of(frame, "id");
+  }
+
+  /** A bridge {@code chat.send} body. */
+  static SendRequest fromBridge(JsonObject body) {
+    return of(body, "clientMsgId");
+  }
+
+  private static SendRequest of(JsonObject json, String idField) {
+    String clientMsgId = required(json, idField);
+    if (clientMsgId.length() > MAX_CLIENT_MSG_ID) {
+      throw ParleyException.badRequest(idField, idField + " is at most " + MAX_CLIENT_MSG_ID + " characters");
+    }
+    String room = required(json, "room");
+    if (!RoomIds.canonical(room)) {
+      throw ParleyException.badRequest("room", "room must be a room id");
+    }
+    if (!(json.getValue("text") instanceof String text)) {
+      throw ParleyException.badRequest("text", "text is required");
+    }
+    Object replyTo = json.getValue("replyTo");
+    if (replyTo != null && !(replyTo instanceof Integer || replyTo instanceof Long)
+        || replyTo != null && ((Number) replyTo).longValue() < 1) {
+      throw ParleyException.badRequest("replyTo", "replyTo must be the seq of a message");
+    }
+    return new SendRequest(room, clientMsgId, text, replyTo == null ? null : ((Number) replyTo).longValue());
+  }
+
+  private static String required(JsonObject json, String field) {
+    if (!(json.getValue(field) instanceof String value) || value.isEmpty()) {
+      throw ParleyException.badRequest(field, field + " is required");
+    }
+    return value;
+  }
+
+  /** The one ack of a durable send; each front end wraps it its way. */
+  record Ack(String room, long seq, String msgId, long ts) {
+
+    static Ack of(ChatMessage message) {
+      return new Ack(message.roomId(), message.seq(), message.id(), message.ts());
+    }
+
+    /** The WebSocket frame: {@code {type: "ack", id, room, seq, msgId, ts}}. */
+    String frame(String clientMsgId) {
+      return reply().put("type", "ack").put("id", clientMsgId).put("room", room).encode();
+    }
+
+    /** The bridge reply body (CONTRACT.md): {@code {seq, msgId, ts}}. */
+    JsonObject reply() {
+      return new JsonObject().put("seq", seq).put("msgId", msgId).put("ts", ts);
+    }
+  }
+}
