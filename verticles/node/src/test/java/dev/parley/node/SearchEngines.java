@@ -19,6 +19,10 @@ final class SearchEngines {
   static final String HOSTS = System.getenv().getOrDefault("PARLEY_SEARCH_OPENSEARCH_HOSTS",
       "[\"http://127.0.0.1:9200\"]");
 
+  /** Both nodes of {@code scripts/opensearch start 2}, for tests that kill one. */
+  static final String BOTH_NODES = System.getenv().getOrDefault("PARLEY_SEARCH_OPENSEARCH_HOSTS",
+      "[\"http://127.0.0.1:9200\", \"http://127.0.0.1:9201\"]");
+
   private SearchEngines() {
   }
 

@@ -51,7 +51,11 @@ import org.slf4j.LoggerFactory;
 public final class SearchVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
-  /** Node-local: asks this node's search verticle to rebuild its index from MySQL while it keeps serving. */
+  /**
+   * Asks one search verticle to rebuild the index from MySQL into a new one while the current one keeps serving,
+   * then to switch (engines whose index every search node shares: OpenSearch). {@code {}} ->
+   * {@code {engine, messages}}.
+   */
   public static final String REINDEX = "parley.search.reindex";
 
   private enum State { STARTING, REBUILDING, FOLLOWING }
@@ -109,7 +113,9 @@ public final class SearchVerticle extends VerticleBase {
           if (engine instanceof OpenSearchEngine openSearch) {
             ready.add(HealthChecks.register(vertx, "opensearch", openSearch::check).onSuccess(consumers::add));
           }
-          ready.add(vertx.eventBus().<JsonObject>localConsumer(REINDEX, this::onReindex).completion());
+          MessageConsumer<JsonObject> reindex = vertx.eventBus().consumer(REINDEX, this::onReindex);
+          consumers.add(reindex);
+          ready.add(reindex.completion());
           if (KafkaSupport.enabled(settings)) {
             String id = UUID.randomUUID().toString();
             ready.add(KafkaSupport.admin(vertx, settings, "parley-search-admin-" + id).compose(admin -> {
