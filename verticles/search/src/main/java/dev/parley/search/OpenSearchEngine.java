@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -191,15 +190,12 @@ final class OpenSearchEngine implements SearchEngine {
   public Future<Void> finishRebuild(StreamPosition position) {
     String built = building;
     String previous = serving;
-    // From now on the stream goes to the new index only; the write in flight may still cover the old one.
-    targets = List.of(built);
     JsonArray actions = new JsonArray();
     if (previous != null) {
       actions.add(new JsonObject().put("remove", new JsonObject().put("index", previous).put("alias", alias)));
     }
     actions.add(new JsonObject().put("add", new JsonObject().put("index", built).put("alias", alias)));
-    return lastApply
-        .compose(done -> http.json("POST", "/" + built + "/_refresh", null))
+    return http.json("POST", "/" + built + "/_refresh", null)
         .compose(reply -> OpenSearchHttp.expectOk(reply, "refreshing " + built))
         .compose(refreshed -> store(built, position))
         .compose(stored -> http.json("POST", "/_aliases", new JsonObject().put("actions", actions)))
@@ -207,9 +203,22 @@ final class OpenSearchEngine implements SearchEngine {
         .compose(switched -> {
           serving = built;
           building = null;
+          // Until the switch the stream went to both indices (a failed switch leaves the old one complete); the
+          // old one is deleted only after the write in flight to it is done, or that write would create it anew.
+          targets = List.of(built);
           LOG.info("search: alias {} now names {}{}", alias, built, previous == null ? "" : " (was " + previous + ")");
-          return previous == null ? Future.succeededFuture() : http.json("DELETE", "/" + previous, null)
-              .compose(reply -> http.json("DELETE", "/" + stateIndex + "/_doc/" + previous, null)).mapEmpty();
+          if (previous == null) {
+            return Future.<Void>succeededFuture();
+          }
+          return lastApply.compose(done -> http.json("DELETE", "/" + previous, null))
+              .compose(reply -> http.json("DELETE", "/" + stateIndex + "/_doc/" + previous, null)).<Void>mapEmpty();
+        })
+        .onFailure(failure -> {
+          if (built != null && built.equals(building)) {
+            dropBuilding();
+            building = null;
+            targets = serving == null ? List.of() : List.of(serving);
+          }
         });
   }
 
@@ -255,17 +264,5 @@ final class OpenSearchEngine implements SearchEngine {
   public Future<Void> close(StreamPosition position) {
     Future<Void> stored = position == null || serving == null ? Future.succeededFuture() : save(position);
     return stored.eventually(http::close);
-  }
-
-  /** The physical indices behind the alias and being built, for tests and logs. */
-  List<String> indices() {
-    List<String> all = new ArrayList<>();
-    if (serving != null) {
-      all.add(serving);
-    }
-    if (building != null) {
-      all.add(building);
-    }
-    return all;
   }
 }
