@@ -16,7 +16,9 @@ public final class StreamActions {
   public static final String READ = "read";
   /**
    * The oldest kept and the newest event id, and how far the outbox was pruned: {@code {shard?}} ->
-   * {@code {minId, maxId, prunedUpTo, shards}} (0 when there is none; shards: how many MySQL shards there are).
+   * {@code {minId, maxId, prunedUpTo, shards, identity}} (0 when there is none; shards: how many MySQL shards there
+   * are; identity: a random id of this shard's stream, created with its schema — a reader that stored another one
+   * followed another database and must start over).
    * Every request of this address takes {@code shard} (default 0): each shard has an outbox of its own. Events older than {@code events.retentionHours}
    * are pruned: a consumer whose watermark is below prunedUpTo may have missed events for good and must rebuild
    * from {@link #SCAN}.

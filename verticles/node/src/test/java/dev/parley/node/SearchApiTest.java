@@ -19,31 +19,40 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@code GET /api/v1/search} through a real node (http, rooms, persistence, search) on MariaDB and Redis, with the
  * message stream on the event bus: Korean by morpheme, English and mixed text, membership, edits and deletes.
- * Every test uses words of its own (a random tag) so tests never see each other's messages.
+ * Every test uses words of its own (a random tag) so tests never see each other's messages. The same suite runs on
+ * both engines: here Lucene, in {@link OpenSearchApiTest} OpenSearch.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchApiTest {
 
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static Node node;
-  private static Vertx client;
-  private static ApiClient api;
+  private final Map<String, String> env = SearchEngines.use(engine(), TestConfig.environment());
+  private Node node;
+  private Vertx client;
+  private ApiClient api;
+
+  /** The engine this run of the suite searches with ({@link OpenSearchApiTest} runs it on OpenSearch). */
+  String engine() {
+    return "lucene";
+  }
 
   @BeforeAll
-  static void start() {
+  void start() {
     node = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "search"}, {"verticle": "http"}]""", ENV);
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "search"}, {"verticle": "http"}]""", env);
     client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
+    api = new ApiClient(client, Integer.parseInt(env.get("PARLEY_HTTP_PORT")));
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     Await.result(node.stop());
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
+    Await.result(TestDatabases.drop(client, TestConfig.config(env)));
+    SearchEngines.cleanUp(client, env);
     Await.result(client.close());
   }
 
@@ -176,9 +185,11 @@ class SearchApiTest {
 
   @Test
   void readinessIncludesTheIndex() {
-    JsonObject ready = api.await(() -> Await.result(api.web.get(Integer.parseInt(ENV.get("PARLEY_MANAGEMENT_PORT")),
+    JsonObject ready = api.await(() -> Await.result(api.web.get(Integer.parseInt(env.get("PARLEY_MANAGEMENT_PORT")),
             "127.0.0.1", "/ready").send()).bodyAsJsonObject(), body -> body.getBoolean("ready"), Duration.ofSeconds(10));
     assertThat(ready.getJsonObject("checks").getJsonObject("search-index").getBoolean("ok")).isTrue();
     assertThat(ready.getJsonObject("checks").containsKey("kafka")).as("Kafka is off here").isFalse();
+    assertThat(ready.getJsonObject("checks").containsKey("opensearch")).as("the engine's own check")
+        .isEqualTo(engine().equals("opensearch"));
   }
 }

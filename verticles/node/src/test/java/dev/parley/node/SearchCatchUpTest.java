@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -37,38 +38,60 @@ import org.junit.jupiter.api.TestMethodOrder;
  * index from MySQL in the background while its /ready says so.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SearchCatchUpTest {
 
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static final Map<String, String> SEARCH_ENV = new HashMap<>(ENV);
+  private final Map<String, String> env = SearchEngines.use(engine(), TestConfig.environment());
+  private final Map<String, String> searchEnv = new HashMap<>(env);
   private static final String TAG = "zqcatchup";
-  private static Node core;
-  private static Node search;
-  private static Vertx client;
-  private static ApiClient api;
-  private static User user;
-  private static String room;
+  private Node core;
+  private Node search;
+  private Vertx client;
+  private ApiClient api;
+  private User user;
+  private String room;
+
+  /** The engine of this run ({@link OpenSearchCatchUpTest} runs the same tests on OpenSearch). */
+  String engine() {
+    return "lucene";
+  }
+
+  /** Makes the index unusable while no search node runs: here, unreadable commit points. */
+  void damageIndex() throws IOException {
+    Path index = Path.of(searchEnv.get("PARLEY_SEARCH_INDEXPATH"));
+    try (Stream<Path> files = Files.list(index)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments_")).toList()) {
+        Files.write(file, new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
+      }
+    }
+  }
+
+  /** The OpenSearch alias of this run (unset for Lucene). */
+  String indexName() {
+    return env.get("PARLEY_SEARCH_OPENSEARCH_INDEX");
+  }
 
   @BeforeAll
-  static void start() {
-    SEARCH_ENV.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
-    ApiClient.pinCluster(ENV, SEARCH_ENV);
+  void start() {
+    searchEnv.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
+    ApiClient.pinCluster(env, searchEnv);
     core = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
-    search = TestNodes.start("[{\"verticle\": \"search\"}]", SEARCH_ENV);
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", env);
+    search = TestNodes.start("[{\"verticle\": \"search\"}]", searchEnv);
     client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
+    api = new ApiClient(client, Integer.parseInt(env.get("PARLEY_HTTP_PORT")));
   }
 
   @AfterAll
-  static void stop() {
+  void stop() {
     if (search != null) {
       Await.result(search.stop());
     }
     if (core != null) {
       Await.result(core.stop());
     }
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
+    Await.result(TestDatabases.drop(client, TestConfig.config(env)));
+    SearchEngines.cleanUp(client, env);
     Await.result(client.close());
   }
 
@@ -93,26 +116,21 @@ class SearchCatchUpTest {
     assertThat(api.call(HttpMethod.DELETE, "/rooms/" + room + "/messages/40", user, null).statusCode()).isEqualTo(204);
     assertThat(api.search(user, TAG, null).statusCode()).as("no search node").isEqualTo(503);
 
-    search = TestNodes.start("[{\"verticle\": \"search\"}]", SEARCH_ENV);
+    search = TestNodes.start("[{\"verticle\": \"search\"}]", searchEnv);
     assertComplete();
   }
 
   @Test
   @Order(2)
-  void aCorruptIndexIsRebuiltFromMySqlWhileReadinessReportsIt() throws IOException {
+  void aDamagedIndexIsRebuiltFromMySqlWhileReadinessReportsIt() throws IOException {
     Await.result(search.stop());
     search = null;
     Await.result(core.stop());
     core = null;
-    Path index = Path.of(SEARCH_ENV.get("PARLEY_SEARCH_INDEXPATH"));
-    try (Stream<Path> files = Files.list(index)) {
-      for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments_")).toList()) {
-        Files.write(file, new byte[] {0, 1, 2, 3, 4, 5, 6, 7});
-      }
-    }
+    damageIndex();
 
     // Persistence is down: the rebuild cannot progress, and the search node is not ready.
-    search = TestNodes.start("[{\"verticle\": \"search\"}]", SEARCH_ENV);
+    search = TestNodes.start("[{\"verticle\": \"search\"}]", searchEnv);
     JsonObject notReady = ready();
     assertThat(notReady.getBoolean("ready")).isFalse();
     assertThat(notReady.getJsonArray("failing").getList()).contains("search-index");
@@ -124,13 +142,13 @@ class SearchCatchUpTest {
     assertThat(((ReplyException) refused).failureType()).isEqualTo(ReplyFailure.NO_HANDLERS);
 
     core = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
-    api.await(SearchCatchUpTest::ready, body -> body.getBoolean("ready"), Duration.ofSeconds(30));
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", env);
+    api.await(() -> ready(), body -> body.getBoolean("ready"), Duration.ofSeconds(30));
     assertComplete();
   }
 
   /** Every stored message exactly once, in its current state. */
-  private static void assertComplete() {
+  private void assertComplete() {
     JsonArray all = api.await(() -> {
       HttpResponse<Buffer> response = api.search(user, TAG, "limit=100");
       return response.statusCode() == 200 ? response.bodyAsJsonObject().getJsonArray("hits") : new JsonArray();
@@ -143,8 +161,8 @@ class SearchCatchUpTest {
     assertThat(ids(api.hits(user, TAG + " gamma", null))).containsExactly(room + "-1");
   }
 
-  private static JsonObject ready() {
-    return Await.result(api.web.get(Integer.parseInt(SEARCH_ENV.get("PARLEY_MANAGEMENT_PORT")), "127.0.0.1", "/ready")
+  private JsonObject ready() {
+    return Await.result(api.web.get(Integer.parseInt(searchEnv.get("PARLEY_MANAGEMENT_PORT")), "127.0.0.1", "/ready")
         .send()).bodyAsJsonObject();
   }
 }

@@ -31,7 +31,8 @@ final class EventLog {
   private static final String AFTER = EVENTS + " WHERE e.id > ? ORDER BY e.id LIMIT ?";
   private static final String IN_RANGES = EVENTS + " WHERE %s ORDER BY e.id LIMIT ?";
   private static final String HEAD = "SELECT COALESCE(MIN(id), 0) AS min_id, COALESCE(MAX(id), 0) AS max_id,"
-      + " (SELECT position FROM stream_cursors WHERE name = '" + EventRelay.PRUNED + "') AS pruned FROM message_events";
+      + " (SELECT position FROM stream_cursors WHERE name = '" + EventRelay.PRUNED + "') AS pruned,"
+      + " (SELECT identity FROM stream_identity WHERE singleton = 1) AS identity FROM message_events";
   private static final String SCAN = "SELECT " + MessageRows.COLUMNS + " FROM messages"
       + " WHERE deleted_at IS NULL AND (room_id > ? OR (room_id = ? AND seq > ?)) ORDER BY room_id, seq LIMIT ?";
   private static final String CURSOR_GET = "SELECT position FROM stream_cursors WHERE name = ?";
@@ -95,15 +96,17 @@ final class EventLog {
   }
 
   /**
-   * {@code {minId, maxId, prunedUpTo, shards}}: the oldest kept and the newest event id (0 when there are none),
-   * the id up to which events were deleted by retention (0 when never), and how many shards there are.
+   * {@code {minId, maxId, prunedUpTo, shards, identity}}: the oldest kept and the newest event id (0 when there are
+   * none), the id up to which events were deleted by retention (0 when never), how many shards there are, and the
+   * identity of this shard's stream (V005: a random id created with the schema).
    */
   Future<JsonObject> head() {
     return pool.query(HEAD).execute().map(rows -> {
       Row row = rows.iterator().next();
       Long pruned = row.getLong("pruned");
       return new JsonObject().put("minId", row.getLong("min_id")).put("maxId", row.getLong("max_id"))
-          .put("prunedUpTo", pruned == null ? 0L : pruned).put("shards", shards);
+          .put("prunedUpTo", pruned == null ? 0L : pruned).put("shards", shards)
+          .put("identity", row.getString("identity"));
     });
   }
 

@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
@@ -48,7 +47,7 @@ import org.apache.lucene.util.BytesRef;
  * The Lucene index of messages on this node's disk: one document per message, keyed by its id
  * {@code <roomId>-<seq>}, so applying an event is an upsert (edits replace, deletes remove) and applying it again
  * changes nothing. The position in the event stream up to which the index is complete is stored in the commit
- * (user data {@value #WATERMARK}), so after a restart the index resumes exactly from what it has durably.
+ * (user data {@value #WATERMARK}, with the stream identities {@value #IDENTITY}), so after a restart the index resumes exactly from what it has durably.
  *
  * <p>Blocking (disk I/O): call it only from worker threads. Writes must come from one thread at a time;
  * searches may run concurrently with them on near-real-time readers ({@link #refresh()}).
@@ -63,6 +62,8 @@ final class SearchIndex implements Closeable {
   static final String TEXT = "text";
   /** The stream positions the commit covers, one per MySQL shard, comma-separated (shard 0 first). */
   static final String WATERMARK = "parley.watermark";
+  /** The identities of the streams those positions belong to, one per shard, comma-separated. */
+  static final String IDENTITY = "parley.identity";
 
   /** Highlight markers around matched terms; the text between them is HTML-escaped. */
   static final String MARK_START = "<mark>";
@@ -79,31 +80,21 @@ final class SearchIndex implements Closeable {
     TEXT_TYPE.freeze();
   }
 
-  /** How an index was found when opened. */
-  enum Found {
-    /** Complete up to its stored watermark. */
-    READY,
-    /** No index, or one whose rebuild never finished: it must be built from MySQL. */
-    MISSING,
-    /** Unreadable files: wiped, to be rebuilt from MySQL. */
-    CORRUPT
-  }
-
   private final Path path;
   private final Analyzer analyzer = new ChatAnalyzer();
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
-  private final Found found;
-  private final long[] watermarks;
+  private final SearchEngine.Found found;
+  private final StreamPosition position;
 
-  private SearchIndex(Path path, Directory directory, IndexWriter writer, Found found, long[] watermarks)
-      throws IOException {
+  private SearchIndex(Path path, Directory directory, IndexWriter writer, SearchEngine.Found found,
+      StreamPosition position) throws IOException {
     this.path = path;
     this.directory = directory;
     this.writer = writer;
     this.found = found;
-    this.watermarks = watermarks;
+    this.position = position;
     this.searchers = new SearcherManager(writer, null);
   }
 
@@ -111,39 +102,40 @@ final class SearchIndex implements Closeable {
   static SearchIndex open(Path path, double ramBufferMb) throws IOException {
     Files.createDirectories(path);
     Directory directory = FSDirectory.open(path);
-    Found found;
-    long[] watermarks = new long[0];
+    SearchEngine.Found found;
+    StreamPosition position = null;
     try {
       if (!DirectoryReader.indexExists(directory)) {
-        found = Found.MISSING;
+        found = SearchEngine.Found.MISSING;
       } else {
         Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
         String stored = data.get(WATERMARK);
         if (stored == null) {
-          found = Found.MISSING;
+          found = SearchEngine.Found.MISSING;
         } else {
-          watermarks = Arrays.stream(stored.split(",")).mapToLong(Long::parseLong).toArray();
-          found = Found.READY;
+          position = StreamPosition.parse(stored, data.get(IDENTITY));
+          found = SearchEngine.Found.READY;
         }
       }
     } catch (IOException | RuntimeException unreadable) {
-      found = Found.CORRUPT;
+      found = SearchEngine.Found.CORRUPT;
     }
-    if (found == Found.CORRUPT) {
+    if (found == SearchEngine.Found.CORRUPT) {
       wipe(path);
     }
     IndexWriter writer;
     try {
-      writer = new IndexWriter(directory, config(found == Found.READY ? IndexWriterConfig.OpenMode.CREATE_OR_APPEND
+      writer = new IndexWriter(directory, config(found == SearchEngine.Found.READY
+          ? IndexWriterConfig.OpenMode.CREATE_OR_APPEND
           : IndexWriterConfig.OpenMode.CREATE, ramBufferMb));
     } catch (IOException | RuntimeException unreadable) {
       // The commit point read fine but a segment it names did not: start over.
-      found = Found.CORRUPT;
-      watermarks = new long[0];
+      found = SearchEngine.Found.CORRUPT;
+      position = null;
       wipe(path);
       writer = new IndexWriter(directory, config(IndexWriterConfig.OpenMode.CREATE, ramBufferMb));
     }
-    return new SearchIndex(path, directory, writer, found, watermarks);
+    return new SearchIndex(path, directory, writer, found, position);
   }
 
   private static IndexWriterConfig config(IndexWriterConfig.OpenMode mode, double ramBufferMb) {
@@ -162,16 +154,13 @@ final class SearchIndex implements Closeable {
     }
   }
 
-  Found found() {
+  SearchEngine.Found found() {
     return found;
   }
 
-  /**
-   * The stored positions the index was opened with, for {@code shards} shards (zeros unless {@link Found#READY};
-   * a shard added since the commit starts at 0).
-   */
-  long[] openedWatermarks(int shards) {
-    return Arrays.copyOf(watermarks, shards);
+  /** The stored position the index was opened with (null unless {@link SearchEngine.Found#READY}). */
+  StreamPosition openedPosition() {
+    return position;
   }
 
   Path path() {
@@ -219,10 +208,10 @@ final class SearchIndex implements Closeable {
     return doc;
   }
 
-  /** Makes everything applied so far durable, with the stream positions it covers (null: not complete yet). */
-  void commit(long[] watermarks) throws IOException {
-    Map<String, String> data = watermarks == null ? Map.of() : Map.of(WATERMARK,
-        String.join(",", Arrays.stream(watermarks).mapToObj(String::valueOf).toList()));
+  /** Makes everything applied so far durable, with the stream position it covers (null: not complete yet). */
+  void commit(StreamPosition position) throws IOException {
+    Map<String, String> data = position == null ? Map.of()
+        : Map.of(WATERMARK, position.watermarksText(), IDENTITY, position.identitiesText());
     writer.setLiveCommitData(data.entrySet());
     writer.commit();
   }

@@ -20,12 +20,17 @@ import java.nio.file.Path;
  * @param rebuildEventSlack how far below the newest event id a rebuild starts following the stream, to cover
  *     transactions that were still running when the rebuild read the newest id
  * @param requestTimeoutMs event-bus request timeout towards rooms and persistence
+ * @param openSearch the OpenSearch engine's settings with {@code search.engine: opensearch}, null for Lucene
  */
 record SearchSettings(Path indexPath, long refreshMs, long commitIntervalMs, double ramBufferMb, int queryThreads,
     int maxQueryChars, int defaultLimit, int maxLimit, long recencyHalfLifeHours, int rebuildPageSize,
-    long rebuildEventSlack, long requestTimeoutMs) {
+    long rebuildEventSlack, long requestTimeoutMs, OpenSearchSettings openSearch) {
 
   static SearchSettings from(Settings settings) {
+    String engine = settings.string("search.engine", "lucene");
+    if (!engine.equals("lucene") && !engine.equals("opensearch")) {
+      throw new ConfigException("key 'search.engine' must be lucene or opensearch, not '" + engine + "'");
+    }
     SearchSettings search = new SearchSettings(
         Path.of(settings.string("search.indexPath")),
         settings.integer("search.refreshMs", 500),
@@ -38,7 +43,8 @@ record SearchSettings(Path indexPath, long refreshMs, long commitIntervalMs, dou
         settings.integer("search.recencyHalfLifeHours", 168),
         settings.integer("search.rebuildPageSize", 1000),
         settings.integer("search.rebuildEventSlack", 50_000),
-        settings.integer("events.requestTimeoutMs", 10_000));
+        settings.integer("events.requestTimeoutMs", 10_000),
+        engine.equals("opensearch") ? OpenSearchSettings.from(settings) : null);
     if (search.queryThreads() < 1) {
       throw new ConfigException("key 'search.queryThreads' must be at least 1");
     }

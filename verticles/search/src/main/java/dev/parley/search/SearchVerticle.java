@@ -1,6 +1,5 @@
 package dev.parley.search;
 
-import dev.parley.common.ConfigException;
 import dev.parley.common.HealthChecks;
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
@@ -19,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -31,43 +29,51 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.lucene.store.LockObtainFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Full-text search over messages: a Lucene index on this node's disk ({@link SearchIndex}, Korean by morpheme
- * with Nori, Latin words stemmed — {@link ChatAnalyzer}), fed by the message event stream.
+ * Full-text search over messages, fed by the message event stream, on one of two engines ({@code search.engine}):
+ * a Lucene index on this node's disk ({@link LuceneEngine}, Korean by morpheme with Nori, Latin words stemmed —
+ * {@link ChatAnalyzer}) or an OpenSearch cluster with the same analysis ({@link OpenSearchEngine}).
  *
- * <p>Each search node keeps a full index of its own and follows the whole stream ({@link EventFollower}); the
- * index commit stores the stream position it covers, so a restarted node catches up from MySQL exactly from
- * there. A missing, unfinished or corrupt index is rebuilt in the background from every stored message (then
- * the stream is followed from a little below the newest event id seen when the rebuild began); the check
- * {@code search-index} fails meanwhile and the node takes no queries (other search nodes answer them; with
- * none, searches answer 503).
+ * <p>The verticle follows the whole stream ({@link EventFollower}); the engine stores the stream position it
+ * covers with the documents, so a restarted node catches up from MySQL exactly from there. A missing, unfinished
+ * or corrupt index, or one whose position belongs to another stream or is ahead of it ({@link StreamCheck}), is
+ * rebuilt in the background from every stored message (then the stream is followed from a little below the
+ * newest event id seen when the rebuild began); the check {@code search-index} fails meanwhile, saying why, and
+ * the node takes no queries (other search nodes answer them; with none, searches answer 503).
  *
  * <p>Queries: the caller's rooms come from the rooms verticle (cached membership), never from the rooms
  * tables; only those rooms are searched, or the one room named by {@code roomId} if the caller may see it
- * (member, or public room). Lucene work runs on worker threads: writes on one ordered thread, searches on
- * {@code search.queryThreads}.
+ * (member, or public room).
  */
 public final class SearchVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
+  /**
+   * Asks one search verticle to rebuild the index from MySQL into a new one while the current one keeps serving,
+   * then to switch (engines whose index every search node shares: OpenSearch). {@code {}} ->
+   * {@code {engine, messages}}.
+   */
+  public static final String REINDEX = "parley.search.reindex";
 
   private enum State { STARTING, REBUILDING, FOLLOWING }
 
   private Settings settings;
   private SearchSettings options;
-  private WorkerExecutor writes;
-  private WorkerExecutor queries;
-  private SearchIndex index;
+  private SearchEngine engine;
   private EventFollower follower;
+  private MessageScan scan;
   private volatile State state = State.STARTING;
   /** Why the index cannot start following yet (persistence away, shard lists that differ), for the health check. */
   private volatile String blockedBy;
+  /** Why the index is being rebuilt, for the health check and the logs. */
+  private volatile String rebuildReason;
   private final AtomicLong rebuilt = new AtomicLong();
-  private long[] lastCommitted;
+  /** The stream identities the index follows, from persistence's head (one per shard). */
+  private List<String> identities = List.of();
+  private boolean reindexing;
   private final List<Long> timers = new ArrayList<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   /** Registered only while the index is complete: an incomplete index takes no queries. */
@@ -83,23 +89,17 @@ public final class SearchVerticle extends VerticleBase {
     settings = Settings.of(config());
     options = SearchSettings.from(settings);
     requests = new ServiceRequests(vertx, options.requestTimeoutMs());
-    String id = UUID.randomUUID().toString();
-    // One thread for writes keeps them in stream order; commits queue behind the writes they cover.
-    writes = vertx.createSharedWorkerExecutor("parley-search-write-" + id, 1, 5, TimeUnit.MINUTES);
-    queries = vertx.createSharedWorkerExecutor("parley-search-query", options.queryThreads());
+    scan = new MessageScan(vertx, requests, options.rebuildPageSize(), () -> stopped);
+    engine = options.openSearch() == null ? new LuceneEngine(vertx, options)
+        : new OpenSearchEngine(vertx, options, options.openSearch());
     MeterRegistry registry = Meters.registry();
     queryTimer = Timer.builder("parley_search_query").description("Search requests answered by this node's index")
-        .publishPercentiles(0.5, 0.99).register(registry);
-    indexedEvents = Counter.builder("parley_search_indexed_events_total")
+        .tag("engine", engine.name()).publishPercentiles(0.5, 0.99).register(registry);
+    indexedEvents = Counter.builder("parley_search_indexed_events_total").tag("engine", engine.name())
         .description("Stream events applied to this node's index").register(registry);
 
-    return writes.executeBlocking(() -> SearchIndex.open(options.indexPath(), options.ramBufferMb()))
-        .recover(failure -> Future.failedFuture(failure instanceof LockObtainFailedException
-            ? new ConfigException("key 'search.indexPath': " + options.indexPath()
-                + " is in use by another search instance (deploy one per index directory)")
-            : failure))
+    return engine.open()
         .compose(opened -> {
-          index = opened;
           follower = new EventFollower(vertx, settings, "search", this::apply);
           for (int shard = 0; shard < follower.shards(); shard++) {
             int position = shard;
@@ -110,26 +110,33 @@ public final class SearchVerticle extends VerticleBase {
           }
           List<Future<?>> ready = new ArrayList<>();
           ready.add(HealthChecks.register(vertx, "search-index", this::indexCheck).onSuccess(consumers::add));
+          if (engine instanceof OpenSearchEngine openSearch) {
+            ready.add(HealthChecks.register(vertx, "opensearch", openSearch::check).onSuccess(consumers::add));
+          }
+          MessageConsumer<JsonObject> reindex = vertx.eventBus().consumer(REINDEX, this::onReindex);
+          consumers.add(reindex);
+          ready.add(reindex.completion());
           if (KafkaSupport.enabled(settings)) {
+            String id = UUID.randomUUID().toString();
             ready.add(KafkaSupport.admin(vertx, settings, "parley-search-admin-" + id).compose(admin -> {
               kafkaAdmin = admin;
               return HealthChecks.register(vertx, "kafka", () -> KafkaSupport.check(vertx, admin, settings))
                   .onSuccess(consumers::add);
             }));
           }
-          return Future.all(ready);
+          return Future.all(ready).map(opened);
         })
-        .onSuccess(started -> {
-          timers.add(vertx.setPeriodic(options.refreshMs(), tick -> refresh()));
-          timers.add(vertx.setPeriodic(options.commitIntervalMs(), tick -> commit()));
-          LOG.info("search verticle started, index at {} ({})", options.indexPath().toAbsolutePath(),
-              index.found() == SearchIndex.Found.READY
-                  ? "complete up to events " + Arrays.toString(index.openedWatermarks(follower.shards()))
-                  : index.found() == SearchIndex.Found.CORRUPT ? "corrupt: rebuilding" : "missing: building");
-          if (index.found() == SearchIndex.Found.READY) {
-            resume(index.openedWatermarks(follower.shards()));
+        .onSuccess(opened -> {
+          timers.add(vertx.setPeriodic(options.commitIntervalMs(), tick -> save()));
+          LOG.info("search verticle started on the {} engine ({})", engine.name(), switch (opened.found()) {
+            case READY -> "index complete up to " + opened.position();
+            case CORRUPT -> "index corrupt: rebuilding";
+            case MISSING -> "no index: building";
+          });
+          if (opened.found() == SearchEngine.Found.READY) {
+            resume(opened.position());
           } else {
-            rebuild(false);
+            rebuild(opened.found() == SearchEngine.Found.CORRUPT ? "the index was corrupt" : "there was no index");
           }
         });
   }
@@ -148,17 +155,7 @@ public final class SearchVerticle extends VerticleBase {
         closing.add(kafkaAdmin.close());
       }
       return Future.join(closing);
-    }).eventually(() -> index == null ? Future.succeededFuture() : writes.executeBlocking(() -> {
-      if (state == State.FOLLOWING) {
-        index.commit(follower.watermarks());
-      }
-      index.close();
-      return null;
-    })).eventually(() -> {
-      writes.close();
-      queries.close();
-      return Future.succeededFuture();
-    });
+    }).eventually(() -> engine.close(state == State.FOLLOWING ? position() : null));
   }
 
   @SuppressWarnings("unchecked")
@@ -169,10 +166,12 @@ public final class SearchVerticle extends VerticleBase {
   // --- following the stream -----------------------------------------------------------------------------------
 
   /**
-   * Follows the stream from the stored positions, unless a shard's outbox no longer holds the events after its
-   * position (pruned after events.retentionHours): then only a rebuild can make the index complete.
+   * Follows the stream from the stored position, unless it cannot be trusted: the index followed another stream
+   * (a database created anew, another database), its position is ahead of the outbox (a backup restored), or a
+   * shard's outbox no longer holds the events after it (pruned after events.retentionHours). Then only a
+   * rebuild makes the index complete.
    */
-  private void resume(long[] watermarks) {
+  private void resume(StreamPosition stored) {
     heads().onComplete(heads -> {
       if (stopped) {
         return;
@@ -180,57 +179,42 @@ public final class SearchVerticle extends VerticleBase {
       if (heads.failed()) {
         blockedBy = heads.cause().getMessage();
         LOG.warn("search: cannot follow the stream yet ({}); retrying", blockedBy);
-        vertx.setTimer(1000, id -> resume(watermarks));
+        vertx.setTimer(1000, id -> resume(stored));
         return;
       }
-      for (int shard = 0; shard < watermarks.length; shard++) {
-        long pruned = heads.result().get(shard).getLong("prunedUpTo", 0L);
-        if (watermarks[shard] < pruned) {
-          LOG.warn("search: the index stopped at event {} of shard {} but its outbox was pruned up to {}; rebuilding",
-              watermarks[shard], shard, pruned);
-          rebuild(true);
-          return;
-        }
+      long[] watermarks = Arrays.copyOf(stored.watermarks(), follower.shards());
+      String distrust = StreamCheck.distrust(stored, heads.result());
+      if (distrust != null) {
+        LOG.warn("search: {}; rebuilding the index", distrust);
+        rebuild(distrust);
+        return;
       }
+      identities = StreamCheck.identities(heads.result());
       follow(watermarks);
     });
   }
 
   private void follow(long[] watermarks) {
     state = State.FOLLOWING;
+    rebuildReason = null;
     serve();
-    lastCommitted = watermarks;
     follower.start(watermarks).onFailure(failure -> LOG.error("search: cannot follow the stream", failure));
   }
 
   private Future<?> apply(List<MessageEvent> events) {
-    return writes.executeBlocking(() -> {
-      index.apply(events);
-      return null;
-    }).onSuccess(done -> indexedEvents.increment(events.size()));
+    return engine.apply(events).onSuccess(done -> indexedEvents.increment(events.size()));
   }
 
-  private void commit() {
+  /** Where the index stands now: the follower's watermarks in the streams it follows. */
+  private StreamPosition position() {
+    return new StreamPosition(follower.watermarks(), identities);
+  }
+
+  private void save() {
     if (state != State.FOLLOWING || stopped) {
       return;
     }
-    long[] watermarks = follower.watermarks();
-    writes.executeBlocking(() -> {
-      if (index.hasUncommittedChanges() || !Arrays.equals(watermarks, lastCommitted)) {
-        index.commit(watermarks);
-      }
-      return watermarks;
-    }).onSuccess(committed -> lastCommitted = committed)
-        .onFailure(failure -> LOG.error("search: committing the index failed", failure));
-  }
-
-  private void refresh() {
-    if (!stopped) {
-      queries.executeBlocking(() -> {
-        index.refresh();
-        return null;
-      }, false).onFailure(failure -> LOG.warn("search: refreshing the reader failed: {}", failure.toString()));
-    }
+    engine.save(position()).onFailure(failure -> LOG.error("search: storing the index position failed", failure));
   }
 
   // --- rebuilding ---------------------------------------------------------------------------------------------
@@ -239,89 +223,79 @@ public final class SearchVerticle extends VerticleBase {
    * Builds the index from every stored message, then follows each shard's stream from a little below the newest
    * event id read before the scan began (events of transactions still running then have ids above that).
    */
-  private void rebuild(boolean clear) {
+  private void rebuild(String reason) {
     state = State.REBUILDING;
+    rebuildReason = reason;
     stopServing();
     rebuilt.set(0);
-    Future<Void> cleared = !clear ? Future.succeededFuture() : writes.executeBlocking(() -> {
-      index.clear();
-      return null;
-    });
-    cleared.compose(done -> heads()).onComplete(heads -> {
+    long started = System.nanoTime();
+    heads().compose(heads -> {
+      identities = StreamCheck.identities(heads);
+      long[] from = StreamCheck.rebuildFrom(heads, options.rebuildEventSlack());
+      return engine.startRebuild(false)
+          .compose(empty -> scanAll(from))
+          .compose(done -> engine.finishRebuild(new StreamPosition(from, identities)))
+          .map(from);
+    }).onComplete(done -> {
       if (stopped) {
         return;
       }
-      if (heads.failed()) {
-        LOG.warn("search: cannot rebuild yet ({}); retrying", heads.cause().getMessage());
-        vertx.setTimer(1000, id -> rebuild(false));
+      if (done.failed()) {
+        LOG.warn("search: rebuilding the index failed ({}); starting over", done.cause().toString());
+        vertx.setTimer(1000, id -> rebuild(reason));
         return;
       }
-      long[] from = heads.result().stream()
-          .mapToLong(head -> Math.max(0, head.getLong("maxId", 0L) - options.rebuildEventSlack())).toArray();
-      long started = System.nanoTime();
-      Future<Void> scanned = Future.succeededFuture();
-      for (int shard = 0; shard < from.length; shard++) {
-        int scanning = shard;
-        scanned = scanned.compose(previous -> scan(scanning, 0, 0));
-      }
-      scanned.compose(done -> writes.executeBlocking(() -> {
-        index.commit(from);
-        return null;
-      })).onComplete(done -> {
-        if (stopped) {
-          return;
-        }
-        if (done.failed()) {
-          LOG.error("search: rebuilding the index failed; starting over", done.cause());
-          vertx.setTimer(1000, id -> rebuild(true));
-          return;
-        }
-        LOG.info("search: index rebuilt from MySQL: {} messages in {} ms; following the stream from events {}",
-            rebuilt.get(), (System.nanoTime() - started) / 1_000_000, Arrays.toString(from));
-        follow(from);
-      });
+      LOG.info("search: {} index rebuilt from MySQL: {} messages in {} ms; following the stream from events {}",
+          engine.name(), rebuilt.get(), (System.nanoTime() - started) / 1_000_000, Arrays.toString(done.result()));
+      follow(done.result());
     });
   }
 
-  /** Reads and indexes pages of one shard's messages; a failing page is retried until persistence answers. */
-  private Future<Void> scan(int shard, long afterRoom, long afterSeq) {
-    if (stopped) {
-      return Future.succeededFuture();
+  /** Every shard's messages into the index being built, scanned below the positions {@code from}. */
+  private Future<Void> scanAll(long[] from) {
+    Future<Void> scanned = Future.succeededFuture();
+    for (int shard = 0; shard < from.length; shard++) {
+      int scanning = shard;
+      scanned = scanned.compose(previous -> scan.scan(scanning, messages -> engine.addScanned(messages,
+          from[scanning]).onSuccess(added -> rebuilt.addAndGet(messages.size()))).mapEmpty());
     }
-    JsonObject page = new JsonObject().put("shard", shard).put("afterRoom", afterRoom).put("afterSeq", afterSeq)
-        .put("limit", options.rebuildPageSize());
-    return persistence(StreamActions.SCAN, page)
-        .recover(failure -> {
-          LOG.warn("search: rebuild page after ({}, {}) failed ({}); retrying", afterRoom, afterSeq,
-              failure.toString());
-          return vertx.timer(1000).compose(waited -> persistence(StreamActions.SCAN, page));
-        })
-        .compose(reply -> {
-          JsonArray messages = reply.getJsonArray("messages");
-          if (messages.isEmpty()) {
-            return Future.succeededFuture();
-          }
-          return writes.executeBlocking(() -> {
-            for (int i = 0; i < messages.size(); i++) {
-              JsonObject message = messages.getJsonObject(i);
-              index.add(message.getString("roomId"), message.getLong("seq"), message.getString("senderId"),
-                  message.getLong("ts"), message.getString("text"));
-            }
-            return null;
-          }).compose(done -> {
-            rebuilt.addAndGet(messages.size());
-            JsonObject last = messages.getJsonObject(messages.size() - 1);
-            return messages.size() < options.rebuildPageSize() ? Future.succeededFuture()
-                : scan(shard, Long.parseLong(last.getString("roomId")), last.getLong("seq"));
-          });
-        });
+    return scanned;
+  }
+
+  /**
+   * A rebuild while the current index keeps serving and following the stream (engines that can: OpenSearch
+   * builds a new index and switches its alias). Answers {@code {engine, messages}} when the new index serves.
+   */
+  private void onReindex(Message<JsonObject> request) {
+    if (state != State.FOLLOWING || reindexing) {
+      ParleyException.fail(request, new ParleyException(ErrorCode.UNAVAILABLE,
+          "the index is not following the stream, or is being rebuilt"));
+      return;
+    }
+    reindexing = true;
+    rebuilt.set(0);
+    heads().compose(heads -> {
+      long[] from = StreamCheck.rebuildFrom(heads, options.rebuildEventSlack());
+      return engine.startRebuild(true).compose(empty -> scanAll(from)).compose(done -> engine.finishRebuild(position()));
+    }).onComplete(done -> {
+      reindexing = false;
+      if (done.failed()) {
+        LOG.warn("search: reindex failed: {}", done.cause().toString());
+        ParleyException.fail(request, new ParleyException(ErrorCode.UNAVAILABLE, "reindex failed: "
+            + done.cause().getMessage()));
+      } else {
+        LOG.info("search: reindexed {} messages into a new {} index", rebuilt.get(), engine.name());
+        request.reply(new JsonObject().put("engine", engine.name()).put("messages", rebuilt.get()));
+      }
+    });
   }
 
   /** Each shard's outbox head, in shard order. */
   private Future<List<JsonObject>> heads() {
     List<Future<JsonObject>> heads = new ArrayList<>();
     for (int shard = 0; shard < follower.shards(); shard++) {
-      heads.add(persistence(StreamActions.HEAD, new JsonObject().put("shard", shard)));
+      heads.add(requests.idempotent(Addresses.PERSISTENCE_EVENTS, StreamActions.HEAD,
+          new JsonObject().put("shard", shard)));
     }
     return Future.all(heads).map(all -> {
       heads.forEach(head -> follower.requireSameShards(head.result()));
@@ -329,16 +303,11 @@ public final class SearchVerticle extends VerticleBase {
     });
   }
 
-  /** Stream reads and cursor saves (a cursor never moves back): safe to repeat. */
-  private Future<JsonObject> persistence(String action, JsonObject body) {
-    return requests.idempotent(Addresses.PERSISTENCE_EVENTS, action, body);
-  }
-
   private Future<?> indexCheck() {
     return switch (state) {
-      case REBUILDING -> Future.failedFuture("the index is being rebuilt from MySQL (" + rebuilt.get()
-          + " messages so far)");
-      case STARTING -> Future.failedFuture(blockedBy == null ? "the index is opening"
+      case REBUILDING -> Future.failedFuture("the " + engine.name() + " index is being rebuilt from MySQL ("
+          + rebuildReason + "; " + rebuilt.get() + " messages so far)");
+      case STARTING -> Future.failedFuture(blockedBy == null ? "the " + engine.name() + " index is opening"
           : "cannot follow the stream: " + blockedBy);
       case FOLLOWING -> Future.succeededFuture();
     };
@@ -367,7 +336,7 @@ public final class SearchVerticle extends VerticleBase {
     JsonObject body = request.body() == null ? new JsonObject() : request.body();
     Future<JsonObject> answer;
     try {
-      answer = search(body);
+      answer = search(SearchRequest.parse(body, options));
     } catch (RuntimeException invalid) {
       answer = Future.failedFuture(invalid);
     }
@@ -382,34 +351,12 @@ public final class SearchVerticle extends VerticleBase {
     });
   }
 
-  private Future<JsonObject> search(JsonObject body) {
-    String userId = body.getString("userId");
-    Object rawQuery = body.getValue("q");
-    if (!(rawQuery instanceof String text) || text.isBlank()) {
-      throw ParleyException.badRequest("q", "q is required");
-    }
-    String query = text.strip();
-    if (query.codePointCount(0, query.length()) > options.maxQueryChars()) {
-      throw ParleyException.badRequest("q", "q must be at most " + options.maxQueryChars() + " characters");
-    }
-    Object rawLimit = body.getValue("limit");
-    int limit;
-    if (rawLimit == null) {
-      limit = options.defaultLimit();
-    } else if (rawLimit instanceof Number number && number.doubleValue() == number.longValue()
-        && number.longValue() >= 1 && number.longValue() <= options.maxLimit()) {
-      limit = number.intValue();
-    } else {
-      throw ParleyException.badRequest("limit", "limit must be between 1 and " + options.maxLimit());
-    }
-    Object rawRoom = body.getValue("roomId");
-    if (rawRoom != null && (!(rawRoom instanceof String room) || room.isBlank())) {
-      throw ParleyException.badRequest("roomId", "roomId must be a room id");
-    }
-    if (state == State.REBUILDING || state == State.STARTING) {
+  private Future<JsonObject> search(SearchRequest query) {
+    if (state != State.FOLLOWING) {
       throw new ParleyException(ErrorCode.UNAVAILABLE, "the search index is being rebuilt, retry later");
     }
-    String roomId = (String) rawRoom;
+    String roomId = query.roomId();
+    String userId = query.userId();
     Future<List<String>> rooms = roomId != null
         // A member, or anyone for a public room; a private room the caller cannot see fails 404.
         ? this.<JsonObject>rooms(RoomActions.GET, new JsonObject().put("userId", userId).put("roomId", roomId))
@@ -417,8 +364,8 @@ public final class SearchVerticle extends VerticleBase {
         : this.<JsonObject>rooms(RoomActions.USER_ROOMS, new JsonObject().put("userId", userId))
             .map(reply -> reply.getJsonArray("roomIds").stream().map(String::valueOf).toList());
     long halfLifeMs = options.recencyHalfLifeHours() * 3_600_000L;
-    return rooms.compose(roomIds -> queries.executeBlocking(() ->
-            index.search(query, roomIds, limit, System.currentTimeMillis(), halfLifeMs), false))
+    return rooms.compose(roomIds -> engine.search(query.query(), roomIds, query.limit(), System.currentTimeMillis(),
+            halfLifeMs))
         .map(hits -> {
           JsonArray array = new JsonArray();
           for (SearchIndex.Hit hit : hits) {

@@ -159,21 +159,22 @@ class SearchIndexTest {
 
   @Test
   void theCommitKeepsTheStreamPositionAcrossRestarts() throws IOException {
-    assertThat(open().found()).isEqualTo(SearchIndex.Found.MISSING);
+    assertThat(open().found()).isEqualTo(SearchEngine.Found.MISSING);
     index(message("1", 1, "persisted"));
     index.commit(null);
     index.close();
-    assertThat(open().found()).as("a commit without position is an unfinished build").isEqualTo(SearchIndex.Found.MISSING);
+    assertThat(open().found()).as("a commit without position is an unfinished build").isEqualTo(SearchEngine.Found.MISSING);
     assertThat(index.documents()).isZero();
 
     index(message("1", 1, "persisted"), message("1", 2, "not committed yet"));
-    index.commit(new long[] {42L, 9L});
+    index.commit(new StreamPosition(new long[] {42L, 9L}, List.of("stream-a", "stream-b")));
     index(message("1", 3, "lost with the process"));
     index.close();
 
-    assertThat(open().found()).isEqualTo(SearchIndex.Found.READY);
-    assertThat(index.openedWatermarks(2)).containsExactly(42L, 9L);
-    assertThat(index.openedWatermarks(3)).containsExactly(42L, 9L, 0L);
+    assertThat(open().found()).isEqualTo(SearchEngine.Found.READY);
+    assertThat(index.openedPosition().watermarks()).containsExactly(42L, 9L);
+    assertThat(index.openedPosition().identities()).as("the streams the position belongs to")
+        .containsExactly("stream-a", "stream-b");
     index.refreshBlocking();
     assertThat(find("persisted", "1")).containsExactly("1-1");
     assertThat(find("process", "1")).isEmpty();
@@ -183,7 +184,7 @@ class SearchIndexTest {
   void aCorruptIndexIsWipedAndStartsEmpty() throws IOException {
     open();
     index(message("1", 1, "soon unreadable"));
-    index.commit(new long[] {7L});
+    index.commit(new StreamPosition(new long[] {7L}, List.of("stream-a")));
     index.close();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : files.filter(f -> f.getFileName().toString().startsWith("segments_")).toList()) {
@@ -191,8 +192,8 @@ class SearchIndexTest {
       }
     }
 
-    assertThat(open().found()).isEqualTo(SearchIndex.Found.CORRUPT);
-    assertThat(index.openedWatermarks(1)).containsExactly(0L);
+    assertThat(open().found()).isEqualTo(SearchEngine.Found.CORRUPT);
+    assertThat(index.openedPosition()).isNull();
     assertThat(index.documents()).isZero();
     index(message("1", 2, "usable again"));
     assertThat(find("usable", "1")).containsExactly("1-2");

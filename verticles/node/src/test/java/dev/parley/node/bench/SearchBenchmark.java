@@ -50,6 +50,9 @@ import org.HdrHistogram.Histogram;
  * requests from a fixed set of one- and two-word Korean, English and mixed queries, closed loop with
  * {@code concurrency} clients.
  *
+ * <p>{@code engine} (system property: lucene, opensearch) picks the search engine; OpenSearch is the cluster of
+ * {@code scripts/opensearch} (or PARLEY_SEARCH_OPENSEARCH_HOSTS), its index size the primaries' store size.
+ *
  * <p>Settings (system properties): messages (1000000), rooms (1000), readerRooms (50), batch (500), window
  * (32 batches), queries (5000), warmupQueries (500), concurrency (1 then 4).
  */
@@ -79,8 +82,12 @@ public final class SearchBenchmark {
     int window = Integer.getInteger("window", 32);
     int queries = Integer.getInteger("queries", 5000);
     int warmup = Integer.getInteger("warmupQueries", 500);
+    String engine = System.getProperty("engine", "lucene");
     Map<String, String> env = TestConfig.environment();
     env.put("PARLEY_KAFKA_ENABLED", "false");
+    env.put("PARLEY_SEARCH_ENGINE", engine);
+    String alias = "parley-bench-" + TestConfig.RUN_ID;
+    env.put("PARLEY_SEARCH_OPENSEARCH_INDEX", alias);
     TestNodeLauncher.Started node = TestNodeLauncher.start("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "search"}]""", env);
     Vertx vertx = node.vertx();
@@ -90,14 +97,16 @@ public final class SearchBenchmark {
       awaitReady(vertx);
       List<String> roomIds = new ArrayList<>();
       String reader = seed(vertx, config, rooms, readerRooms, roomIds);
-      System.out.printf("seeded %d rooms (the reader is in %d); indexing %,d messages%n", rooms, readerRooms, messages);
+      System.out.printf("%s engine: seeded %d rooms (the reader is in %d); indexing %,d messages%n", engine, rooms,
+          readerRooms, messages);
 
       long started = System.nanoTime();
       index(node, vertx, roomIds, messages, batch, window);
       long indexed = System.nanoTime();
       double indexSeconds = (indexed - started) / 1e9;
       System.out.printf("indexed %,d messages in %.1f s = %,.0f messages/s (searchable; committed every 2 s), "
-          + "index on disk %.0f MB%n", messages, indexSeconds, messages / indexSeconds, size(indexPath) / 1e6);
+          + "index on disk %.0f MB%n", messages, indexSeconds, messages / indexSeconds,
+          (engine.equals("opensearch") ? OpenSearchIndex.size(vertx, alias) : size(indexPath)) / 1e6);
 
       for (int concurrency : new int[] {Integer.getInteger("concurrency", 1), 4}) {
         search(vertx, reader, warmup, concurrency, false);
@@ -109,6 +118,9 @@ public final class SearchBenchmark {
       Await.result(node.stop());
       Vertx cleanup = Vertx.vertx();
       Await.result(TestDatabases.drop(cleanup, config).otherwiseEmpty());
+      if (engine.equals("opensearch")) {
+        OpenSearchIndex.delete(cleanup, alias);
+      }
       Await.result(cleanup.close());
       deleteTree(indexPath);
     }
