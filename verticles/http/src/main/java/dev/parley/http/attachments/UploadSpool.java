@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,9 +113,9 @@ final class UploadSpool {
 
   private Void write(Buffer chunk) {
     try {
-      byte[] array = chunk.getBytes();
-      digest.update(array);
-      ByteBuffer bytes = ByteBuffer.wrap(array);
+      // A view of Netty's (direct) buffer: hashed and written without a copy on the heap.
+      ByteBuffer bytes = ((BufferInternal) chunk).getByteBuf().nioBuffer();
+      digest.update(bytes.duplicate());
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
