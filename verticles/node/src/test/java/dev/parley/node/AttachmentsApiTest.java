@@ -47,7 +47,7 @@ class AttachmentsApiTest {
   static void start() {
     ENV.put("PARLEY_ATTACHMENTS_MAXBYTES", String.valueOf(MAX_BYTES));
     node = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"}]""", ENV);
     client = Vertx.vertx();
     api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
   }
@@ -269,6 +269,40 @@ class AttachmentsApiTest {
     ApiClient.assertError(api.sendWith(owner, room, UUID.randomUUID().toString(), ""), 400, "bad_request", "text");
     ApiClient.assertError(api.call(HttpMethod.POST, "/rooms/" + room + "/messages", owner, new JsonObject()
         .put("clientMsgId", "x").put("text", "t").put("attachments", "nope")), 400, "bad_request", "attachments");
+  }
+
+  @Test
+  void aWebSocketSendCarriesAttachmentsToLiveFramesAndResume() {
+    ApiClient.User alice = api.register();
+    ApiClient.User bob = api.register();
+    String room = api.room(alice, "private", bob);
+    String id = api.uploaded(alice, room, ApiClient.file(pdf(800)), "notes.pdf", "application/pdf").getString("id");
+    io.vertx.core.http.WebSocketClient sockets = TestSocket.client(client);
+    int socketPort = Integer.parseInt(ENV.get("PARLEY_SOCKET_PORT"));
+    TestSocket watcher = TestSocket.ready(sockets, socketPort, bob.token());
+    TestSocket sender = TestSocket.ready(sockets, socketPort, alice.token());
+    try {
+      sender.send(new JsonObject().put("type", "send").put("id", "ws-1").put("room", room)
+          .put("attachments", new JsonArray().add(id)));
+      JsonObject ack = sender.next("ack");
+      assertThat(ack.getString("id")).isEqualTo("ws-1");
+      JsonObject live = watcher.next("message");
+      assertThat(live.getJsonArray("attachments").getJsonObject(0).getString("id")).isEqualTo(id);
+      assertThat(live.getJsonArray("attachments").getJsonObject(0).getString("name")).isEqualTo("notes.pdf");
+
+      TestSocket later = TestSocket.ready(sockets, socketPort, bob.token());
+      try {
+        later.send(new JsonObject().put("type", "resume").put("positions", new JsonObject().put(room, 0)));
+        JsonObject replayed = later.next("message");
+        assertThat(replayed.getLong("seq")).isEqualTo(ack.getLong("seq"));
+        assertThat(replayed.getJsonArray("attachments").getJsonObject(0).getString("id")).isEqualTo(id);
+      } finally {
+        later.close();
+      }
+    } finally {
+      watcher.close();
+      sender.close();
+    }
   }
 
   // --- helpers -------------------------------------------------------------------------------------------

@@ -67,6 +67,10 @@ final class NodeProcess {
     }
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   int port(String key) {
     return Integer.parseInt(env.get(key));
   }

@@ -5,11 +5,13 @@ import dev.parley.common.auth.TokenRejected;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import dev.parley.contract.SendMessage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -120,14 +122,21 @@ final class BridgeSession extends Session {
       return;
     }
     String room = body.getValue("room") instanceof String r ? r : null;
-    String text = body.getValue("text") instanceof String t ? t : null;
+    List<String> attachments;
+    try {
+      attachments = SendMessage.attachmentIds(body.getValue("attachments"));
+    } catch (ParleyException bad) {
+      reply(replyAddress, null, bad);
+      return;
+    }
+    String text = body.getValue("text") instanceof String t ? t : attachments.isEmpty() ? null : "";
     String clientMsgId = body.getValue("clientMsgId") instanceof String c ? c : null;
     if (room == null || text == null || clientMsgId == null) {
       reply(replyAddress, null, ParleyException.badRequest(room == null ? "room" : text == null ? "text" : "clientMsgId",
           "chat.send needs {room, text, clientMsgId}"));
       return;
     }
-    send(room, clientMsgId, text, null).onComplete(result -> {
+    send(room, clientMsgId, text, null, attachments).onComplete(result -> {
       if (result.succeeded()) {
         JsonObject ack = result.result();
         reply(replyAddress, new JsonObject().put("seq", ack.getLong("seq")).put("msgId", ack.getString("msgId"))

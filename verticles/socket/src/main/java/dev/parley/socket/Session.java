@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -306,10 +307,11 @@ abstract class Session {
   }
 
   /** Sends of one socket to one room go out one after the other, so they are stored in the order sent. */
-  Future<JsonObject> send(String roomId, String clientMsgId, String text, Long replyTo) {
+  Future<JsonObject> send(String roomId, String clientMsgId, String text, Long replyTo, List<String> attachments) {
     Future<?> previous = sendChains.getOrDefault(roomId, Future.succeededFuture());
     inFlightSends++;
-    Future<JsonObject> mine = previous.transform(done -> hub.send(this, roomId, clientMsgId, text, replyTo))
+    Future<JsonObject> mine = previous
+        .transform(done -> hub.send(this, roomId, clientMsgId, text, replyTo, attachments))
         .andThen(done -> inFlightSends--);
     sendChains.put(roomId, mine);
     mine.onComplete(done -> sendChains.remove(roomId, mine));

@@ -266,8 +266,9 @@ final class SessionHub {
   }
 
   /** A durable send; the sender is always the authenticated user. -> the ack fields. */
-  Future<JsonObject> send(Session session, String roomId, String clientMsgId, String text, Long replyTo) {
-    SendMessage send = new SendMessage(roomId, session.userId(), clientMsgId, text, replyTo);
+  Future<JsonObject> send(Session session, String roomId, String clientMsgId, String text, Long replyTo,
+      List<String> attachments) {
+    SendMessage send = new SendMessage(roomId, session.userId(), clientMsgId, text, replyTo, attachments);
     return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, send, requests).map(reply -> {
       ChatMessage message = reply.body();
       return new JsonObject().put("room", message.roomId()).put("seq", message.seq()).put("msgId", message.id())

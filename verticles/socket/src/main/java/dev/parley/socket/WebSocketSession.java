@@ -3,6 +3,7 @@ package dev.parley.socket;
 import dev.parley.common.auth.AccessTokens.Claims;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import dev.parley.contract.SendMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrameType;
@@ -12,6 +13,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A raw WebSocket session speaking the contract's frames ({@code send}, {@code resume}, {@code typing}, ...). */
@@ -114,9 +116,11 @@ final class WebSocketSession extends Session {
   private void onSend(JsonObject frame) {
     String clientMsgId = requiredString(frame, "id");
     String room = requiredString(frame, "room");
-    String text = requiredString(frame, "text");
+    List<String> attachments = SendMessage.attachmentIds(frame.getValue("attachments"));
+    String text = attachments.isEmpty() ? requiredString(frame, "text")
+        : frame.getValue("text") instanceof String t ? t : "";
     Long replyTo = frame.getValue("replyTo") instanceof Number number ? number.longValue() : null;
-    send(room, clientMsgId, text, replyTo).onComplete(result -> {
+    send(room, clientMsgId, text, replyTo, attachments).onComplete(result -> {
       if (result.succeeded()) {
         write(null, result.result().copy().put("type", "ack").put("id", clientMsgId).encode());
       } else {

@@ -37,9 +37,11 @@ final class S3BlobStore implements BlobStore {
     S3AsyncClientBuilder builder = S3AsyncClient.builder()
         .region(Region.of(config.region()))
         .forcePathStyle(config.pathStyle())
+        // No bound on a whole call (a big file takes as long as it takes), but on silence: a store that stops
+        // answering fails the call after timeoutMs, one that is down fails at connect.
         .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(config.maxConcurrency())
-            .connectionTimeout(Duration.ofSeconds(5)))
-        .overrideConfiguration(override -> override.apiCallTimeout(Duration.ofMillis(config.timeoutMs())))
+            .connectionTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofMillis(config.timeoutMs()))
+            .writeTimeout(Duration.ofMillis(config.timeoutMs())))
         .credentialsProvider(config.accessKeyId().isEmpty() ? DefaultCredentialsProvider.builder().build()
             : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKeyId(), config.secretAccessKey())));
     if (!config.endpoint().isEmpty()) {
