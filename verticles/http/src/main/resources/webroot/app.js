@@ -331,7 +331,8 @@
         el('span', { class: 'time' }, new Date(m.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })),
         el('span', { class: 'sender' }, state.names.get(m.senderId) || ('user ' + m.senderId)),
         el('span', { class: 'text' }, m.deleted ? '(deleted)' : m.text),
-        m.editedAt ? el('span', { class: 'time' }, ' (edited)') : null);
+        m.editedAt ? el('span', { class: 'time' }, ' (edited)') : null,
+        ParleyAttachments.render(m));
     });
     list.replaceChildren(...items);
     $('older').hidden = !current.hasMore;
@@ -371,7 +372,9 @@
     const current = state.current;
     const input = $('message-text');
     const text = input.value;
-    if (!current || !text.trim()) return;
+    const attachments = current ? ParleyAttachments.take() : [];
+    if (attachments === null) return setError('room-error', 'Wait until the uploads are done');
+    if (!current || (!text.trim() && attachments.length === 0)) return;
     input.value = '';
     const clientMsgId = 'c-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
     const me = state.session.user.id;
@@ -380,7 +383,7 @@
     current.messages.set(pendingKey, { seq: pendingKey, senderId: me, text, ts: Date.now(), pending: true });
     renderMessages();
     try {
-      const ack = await sendMessage(current.id, text, clientMsgId);
+      const ack = await sendMessage(current.id, text, clientMsgId, attachments);
       current.messages.delete(pendingKey);
       addMessage(current, { id: ack.msgId, roomId: current.id, seq: ack.seq, senderId: me, text, ts: ack.ts, clientMsgId });
       renderMessages();
@@ -395,17 +398,17 @@
   }
 
   /** Over the bridge when it is open (reply {seq, msgId, ts}), else over REST; both idempotent on clientMsgId. */
-  function sendMessage(roomId, text, clientMsgId) {
+  function sendMessage(roomId, text, clientMsgId, attachments) {
     const eb = state.eb;
     if (eb && eb.state === EventBus.OPEN) {
       return new Promise((resolve, reject) => {
-        eb.send('chat.send', { room: roomId, text, clientMsgId }, (error, reply) => {
+        eb.send('chat.send', { room: roomId, text, clientMsgId, attachments }, (error, reply) => {
           if (error) reject(new Error(bridgeErrorText(error)));
           else resolve(reply.body);
         });
       });
     }
-    return api('POST', '/rooms/' + encodeURIComponent(roomId) + '/messages', { text, clientMsgId })
+    return api('POST', '/rooms/' + encodeURIComponent(roomId) + '/messages', { text, clientMsgId, attachments })
       .then((message) => ({ seq: message.seq, msgId: message.id, ts: message.ts }));
   }
 
@@ -628,6 +631,8 @@
     $('create-room').addEventListener('submit', createRoom);
     $('public-search').addEventListener('submit', searchPublic);
     $('composer').addEventListener('submit', send);
+    ParleyAttachments.mount({ composer: $('composer'), roomId: () => state.current.id,
+      token: () => state.session.accessToken, onError: (text) => setError('room-error', text) });
     $('message-text').addEventListener('input', onTypingInput);
     $('older').addEventListener('click', loadOlder);
     document.addEventListener('visibilitychange', markRead);
