@@ -129,4 +129,11 @@ public final class Addresses {
    * private room the user cannot see, 503 while the index is being rebuilt.
    */
   public static final String SEARCH = "parley.search";
+
+  // --- attachments (issue 12) ------------------------------------------------------------------------------
+  // The bytes go from the HTTP verticle straight to the blob store (local disk or S3); only their metadata
+  // travels here, to the persistence verticle that keeps it on the room's shard.
+
+  /** Persistence: attachment metadata, authorized in SQL by membership. See {@link AttachmentActions}. */
+  public static final String PERSISTENCE_ATTACHMENTS = "parley.persistence.attachments";
 }

@@ -1,11 +1,13 @@
 package dev.parley.contract;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
  * A committed chat message as clients see it (CONTRACT.md "A message"). Ids travel as strings; {@code seq} is
  * the per-room sequence number assigned in the transaction that stored the message. A message's id is
- * {@code "<roomId>-<seq>"}: unique everywhere and stable across shards.
+ * {@code "<roomId>-<seq>"}: unique everywhere and stable across shards. {@code attachments} (null when none)
+ * holds {@code [{id, name, contentType, size, width?, height?}]}; a tombstone shows none.
  */
 public record ChatMessage(
     String id,
@@ -17,7 +19,14 @@ public record ChatMessage(
     String clientMsgId,
     Long replyTo,
     Long editedAt,
-    boolean deleted) implements JsonShape {
+    boolean deleted,
+    JsonArray attachments) implements JsonShape {
+
+  /** A message without attachments. */
+  public ChatMessage(String id, String roomId, long seq, String senderId, String text, long ts, String clientMsgId,
+      Long replyTo, Long editedAt, boolean deleted) {
+    this(id, roomId, seq, senderId, text, ts, clientMsgId, replyTo, editedAt, deleted, null);
+  }
 
   public static String idOf(String roomId, long seq) {
     return roomId + "-" + seq;
@@ -39,6 +48,8 @@ public record ChatMessage(
     putIfPresent(json, "editedAt", editedAt);
     if (deleted) {
       json.put("deleted", true);
+    } else if (attachments != null && !attachments.isEmpty()) {
+      json.put("attachments", attachments.copy());
     }
     return json;
   }
@@ -54,7 +65,8 @@ public record ChatMessage(
         json.getString("clientMsgId"),
         json.getLong("replyTo"),
         json.getLong("editedAt"),
-        json.getBoolean("deleted", false));
+        json.getBoolean("deleted", false),
+        json.getJsonArray("attachments"));
   }
 
   private static void putIfPresent(JsonObject json, String key, Object value) {

@@ -1,13 +1,24 @@
 package dev.parley.contract;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * A request to store a chat message: who sends what to which room. The sender always comes from the
  * authenticated session, never from the client's payload. Idempotent per (roomId, senderId, clientMsgId).
+ * {@code attachments} are ids of uploads of the sender to the same room (empty when none).
  */
-public record SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo)
-    implements JsonShape {
+public record SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo,
+    List<String> attachments) implements JsonShape {
+
+  public SendMessage {
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  public SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo) {
+    this(roomId, senderId, clientMsgId, text, replyTo, List.of());
+  }
 
   @Override
   public JsonObject toJson() {
@@ -19,6 +30,9 @@ public record SendMessage(String roomId, String senderId, String clientMsgId, St
     if (replyTo != null) {
       json.put("replyTo", replyTo);
     }
+    if (!attachments.isEmpty()) {
+      json.put("attachments", new JsonArray(List.copyOf(attachments)));
+    }
     return json;
   }
 
@@ -28,6 +42,21 @@ public record SendMessage(String roomId, String senderId, String clientMsgId, St
         json.getString("senderId"),
         json.getString("clientMsgId"),
         json.getString("text"),
-        json.getLong("replyTo"));
+        json.getLong("replyTo"),
+        attachmentIds(json.getValue("attachments")));
+  }
+
+  /**
+   * The attachment ids of a client's send (REST body, WebSocket frame, bridge body): absent is none; anything but
+   * an array of strings is bad_request naming the field.
+   */
+  public static List<String> attachmentIds(Object value) {
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array) || !array.stream().allMatch(String.class::isInstance)) {
+      throw ParleyException.badRequest("attachments", "attachments must be an array of attachment ids");
+    }
+    return array.stream().map(String.class::cast).toList();
   }
 }

@@ -4,6 +4,7 @@ import dev.parley.common.Servers;
 import dev.parley.common.Settings;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import dev.parley.http.attachments.AttachmentRoutes;
 import dev.parley.http.auth.AccountsApi;
 import dev.parley.http.notifications.NotificationRoutes;
 import dev.parley.http.rooms.RoomRoutes;
@@ -24,6 +25,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
   private AccountsApi accounts;
+  private AttachmentRoutes attachments;
 
   @Override
   public Future<?> start() {
@@ -31,17 +33,20 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     OperationsRoutes.mount(router, vertx);
 
+    accounts = new AccountsApi(vertx, settings);
+    attachments = new AttachmentRoutes(vertx, settings);
+    attachments.mountUpload(router, "/api/v1", accounts::authenticate);
     Router api = Router.router(vertx);
     api.route().handler(BodyHandler.create(false).setBodyLimit(settings.integer("http.maxBodyBytes", 65536)));
     // Accounts: register/login/refresh are public; every route mounted after the authentication handler needs
     // a valid access token of an active session and finds the caller with Principal.of(ctx).
-    accounts = new AccountsApi(vertx, settings);
     accounts.mountPublic(api);
     api.route().handler(accounts::authenticate);
     accounts.mountProtected(api);
     new RoomRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new SearchRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new NotificationRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
+    attachments.mount(api);
     router.route("/api/v1/*").subRouter(api);
     // The browser chat page at / and its /client-config.json; never shadows the routes above.
     WebClientRoutes.mount(router, settings);
@@ -51,12 +56,14 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(ErrorResponses::handle);
 
     return accounts.start()
+        .compose(ready -> attachments.start())
         .compose(ready -> Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "http"))
         .onSuccess(server -> LOG.info("http verticle started on port {}", server.actualPort()));
   }
 
   @Override
   public Future<?> stop() {
-    return accounts == null ? Future.succeededFuture() : accounts.stop();
+    Future<?> attachmentsStopped = attachments == null ? Future.succeededFuture() : attachments.stop();
+    return attachmentsStopped.eventually(() -> accounts == null ? Future.succeededFuture() : accounts.stop());
   }
 }

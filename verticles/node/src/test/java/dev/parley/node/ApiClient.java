@@ -73,6 +73,43 @@ final class ApiClient {
     return Await.result(body == null ? request.send() : request.sendJsonObject(body));
   }
 
+  /** {@code POST /rooms/{id}/attachments} with the file as the one multipart part {@code file}; the raw response. */
+  HttpResponse<Buffer> upload(User user, String roomId, java.nio.file.Path file, String name, String contentType) {
+    return Await.result(web.post(port, "127.0.0.1", "/api/v1/rooms/" + roomId + "/attachments")
+        .putHeader("Authorization", "Bearer " + user.token())
+        .sendMultipartForm(io.vertx.ext.web.multipart.MultipartForm.create()
+            .binaryFileUpload("file", name, file.toString(), contentType)), Duration.ofMinutes(5));
+  }
+
+  /** An upload that must succeed: the attachment. */
+  JsonObject uploaded(User user, String roomId, java.nio.file.Path file, String name, String contentType) {
+    HttpResponse<Buffer> response = upload(user, roomId, file, name, contentType);
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(201);
+    return response.bodyAsJsonObject();
+  }
+
+  /** A send with attachments (and maybe no text); the raw response. */
+  HttpResponse<Buffer> sendWith(User sender, String roomId, String clientMsgId, String text, String... attachments) {
+    JsonObject body = new JsonObject().put("clientMsgId", clientMsgId).put("attachments", new JsonArray(
+        java.util.List.of((Object[]) attachments)));
+    if (text != null) {
+      body.put("text", text);
+    }
+    return call(HttpMethod.POST, "/rooms/" + roomId + "/messages", sender, body);
+  }
+
+  /** A temporary file with these bytes. */
+  static java.nio.file.Path file(byte[] bytes) {
+    try {
+      java.nio.file.Path file = java.nio.file.Files.createTempFile(
+          dev.parley.common.testing.TestConfig.tempDir("uploads"), "upload-", ".bin");
+      java.nio.file.Files.write(file, bytes);
+      return file;
+    } catch (java.io.IOException unwritable) {
+      throw new java.io.UncheckedIOException(unwritable);
+    }
+  }
+
   HttpResponse<Buffer> get(String path, User user) {
     return call(HttpMethod.GET, path, user, null);
   }

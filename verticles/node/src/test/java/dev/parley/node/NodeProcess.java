@@ -41,6 +41,11 @@ final class NodeProcess {
   }
 
   static NodeProcess start(String name, String deployJson, Map<String, String> env) {
+    return start(name, deployJson, env, "512m");
+  }
+
+  /** A node with a heap of {@code maxHeap} ({@code -Xmx}): tests that what streams never needs more. */
+  static NodeProcess start(String name, String deployJson, Map<String, String> env, String maxHeap) {
     try {
       Path profile = TestNodes.profile(deployJson);
       Path log = Files.createTempFile("parley-" + name + "-", ".log");
@@ -51,7 +56,7 @@ final class NodeProcess {
           command.add(flag);
         }
       }
-      command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+      command.addAll(List.of("-Xmx" + maxHeap, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
           profile.toString()));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
@@ -60,6 +65,10 @@ final class NodeProcess {
     } catch (IOException failed) {
       throw new IllegalStateException(failed);
     }
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   int port(String key) {

@@ -1,13 +1,14 @@
 package dev.parley.persistence;
 
 import dev.parley.contract.ChatMessage;
+import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 
 /** Maps rows of the messages table (selected with {@link #COLUMNS}) to the contract's message shape. */
 final class MessageRows {
 
   static final String COLUMNS =
-      "room_id, seq, sender_id, client_msg_id, text, reply_to, created_at, edited_at, deleted_at";
+      "room_id, seq, sender_id, client_msg_id, text, reply_to, created_at, edited_at, deleted_at, attachments";
 
   private MessageRows() {
   }
@@ -18,6 +19,11 @@ final class MessageRows {
     boolean deleted = row.getLong("deleted_at") != null;
     return new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq, String.valueOf(row.getLong("sender_id")),
         deleted ? null : row.getString("text"), row.getLong("created_at"), row.getString("client_msg_id"),
-        row.getLong("reply_to"), row.getLong("edited_at"), deleted);
+        row.getLong("reply_to"), row.getLong("edited_at"), deleted, attachments(row, deleted));
+  }
+
+  private static JsonArray attachments(Row row, boolean deleted) {
+    String json = row.getString("attachments");
+    return deleted || json == null ? null : new JsonArray(json);
   }
 }

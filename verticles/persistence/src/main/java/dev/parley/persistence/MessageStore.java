@@ -43,6 +43,9 @@ final class MessageStore {
   private static final String EDIT = "UPDATE messages SET text = ?, edited_at = ? WHERE room_id = ? AND seq = ?";
   private static final String TOMBSTONE =
       "UPDATE messages SET text = NULL, deleted_at = ? WHERE room_id = ? AND seq = ? AND deleted_at IS NULL";
+  /** A deleted message's attachments answer 404 from then on; the purge job removes their blobs. */
+  private static final String TOMBSTONE_ATTACHMENTS =
+      "UPDATE attachments SET deleted_at = ? WHERE room_id = ? AND message_seq = ? AND deleted_at IS NULL";
   private static final String MOVE_READ_MARKER =
       "UPDATE room_members SET read_seq = GREATEST(read_seq, ?) WHERE room_id = ? AND user_id = ?";
   private static final String READ_MARKER = "SELECT read_seq FROM room_members WHERE room_id = ? AND user_id = ?";
@@ -95,7 +98,15 @@ final class MessageStore {
   }
 
   private void validateNewMessage(SendMessage send) {
-    validateText(send.text());
+    if (send.attachments().isEmpty() || (send.text() != null && !send.text().isBlank())) {
+      validateText(send.text());
+    }
+    if (send.attachments().size() > config.maxAttachments()) {
+      throw ParleyException.badRequest("attachments", "at most " + config.maxAttachments() + " attachments");
+    }
+    if (send.attachments().stream().distinct().count() != send.attachments().size()) {
+      throw ParleyException.badRequest("attachments", "an attachment can be named only once");
+    }
     String clientMsgId = send.clientMsgId();
     if (clientMsgId == null || clientMsgId.isBlank()) {
       throw ParleyException.badRequest("clientMsgId", "clientMsgId is required");
@@ -181,7 +192,7 @@ final class MessageStore {
             throw new ParleyException(ErrorCode.FORBIDDEN, "only the author can edit a message");
           }
           ChatMessage edited = new ChatMessage(message.id(), message.roomId(), seq, message.senderId(), text,
-              message.ts(), message.clientMsgId(), message.replyTo(), now, false);
+              message.ts(), message.clientMsgId(), message.replyTo(), now, false, message.attachments());
           return connection.preparedQuery(EDIT).execute(Tuple.of(text, now, roomId, seq))
               .compose(updated -> Outbox.append(connection, roomId, seq, Outbox.EDITED, now)).map(edited);
         }))
@@ -207,7 +218,9 @@ final class MessageStore {
               }
               return connection.preparedQuery(TOMBSTONE).execute(Tuple.of(now, roomId, seq))
                   .compose(result -> result.rowCount() == 0 ? Future.succeededFuture(result)
-                      : Outbox.append(connection, roomId, seq, Outbox.DELETED, now).map(result));
+                      : connection.preparedQuery(TOMBSTONE_ATTACHMENTS).execute(Tuple.of(now, roomId, seq))
+                          .compose(tombstoned -> Outbox.append(connection, roomId, seq, Outbox.DELETED, now))
+                          .map(result));
             })))
         .map(result -> {
           // Deleting a tombstone again changes nothing and announces nothing.

@@ -81,7 +81,8 @@ public final class PersistenceVerticle extends VerticleBase {
         new RoomsStore(vertx, shards, RoomCaps.from(settings)).register(),
         new MessageStore(vertx, shards, sendConfig, batchers).register(),
         EventLog.register(vertx, logs),
-        new NotificationStore(vertx, shards).register());
+        new NotificationStore(vertx, shards).register(),
+        new AttachmentStore(vertx, shards).register());
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.parley.contract.SendMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +52,8 @@ final class SendBatcher {
   private static final String FIND_EXISTING =
       "SELECT " + MessageRows.COLUMNS + " FROM messages WHERE (room_id, sender_id, client_msg_id) IN (%s)";
   private static final String INSERT_MESSAGES =
-      "INSERT INTO messages (room_id, seq, sender_id, client_msg_id, text, reply_to, created_at) VALUES %s";
+      "INSERT INTO messages (room_id, seq, sender_id, client_msg_id, text, reply_to, created_at, attachments)"
+          + " VALUES %s";
   private static final String ADVANCE_ROOMS = "UPDATE rooms SET last_seq = CASE id %s END WHERE id IN (%s)";
   /** A join with the batch's (room, sender, seq) rows: linear in the batch, unlike a CASE per row. */
   private static final String ADVANCE_READ_MARKERS = "UPDATE room_members m JOIN (%s) v"
@@ -172,7 +175,8 @@ final class SendBatcher {
    * looking them up. Deadlocks and lock-wait timeouts are retried a few times.
    */
   private Future<Void> writeWithRetries(List<Pending> batch, int attempt) {
-    return writeWithRetries(batch, attempt, false);
+    // A retried send with attachments must find its first copy before its attachments look used.
+    return writeWithRetries(batch, attempt, batch.stream().anyMatch(pending -> !pending.send().attachments().isEmpty()));
   }
 
   private Future<Void> writeWithRetries(List<Pending> batch, int attempt, boolean lookForRetries) {
@@ -216,6 +220,8 @@ final class SendBatcher {
     Set<Long> publicRooms = new HashSet<>();
     Set<String> members = new HashSet<>();
     Map<String, ChatMessage> existing = new HashMap<>();
+    Set<String> attachmentIds = new LinkedHashSet<>();
+    batch.forEach(pending -> attachmentIds.addAll(pending.send().attachments()));
     return connection.preparedQuery(LOCK_ROOMS.formatted(placeholders(roomIds.size(), 1))).execute(roomArgs)
         .compose(rows -> {
           for (Row row : rows) {
@@ -241,11 +247,12 @@ final class SendBatcher {
                 return null;
               });
         })
-        .compose(looked -> store(connection, batch, lastSeq, publicRooms, members, existing));
+        .compose(looked -> AttachmentClaims.lock(connection, attachmentIds))
+        .compose(locked -> store(connection, batch, lastSeq, publicRooms, members, existing, locked));
   }
 
   private Future<List<Runnable>> store(SqlConnection connection, List<Pending> batch, Map<Long, Long> lastSeq,
-      Set<Long> publicRooms, Set<String> members, Map<String, ChatMessage> existing) {
+      Set<Long> publicRooms, Set<String> members, Map<String, ChatMessage> existing, AttachmentClaims claims) {
     List<Runnable> after = new ArrayList<>(batch.size() * 2);
     List<ChatMessage> created = new ArrayList<>();
     Map<Long, Long> nextSeq = new LinkedHashMap<>(lastSeq);
@@ -273,10 +280,19 @@ final class SendBatcher {
             ParleyException.badRequest("replyTo", "replyTo must be the seq of a message in this room")));
         continue;
       }
+      JsonArray attachments;
+      try {
+        attachments = claims.check(pending.roomId(), pending.senderId(), send.attachments());
+      } catch (ParleyException refused) {
+        after.add(() -> pending.promise().tryFail(refused));
+        continue;
+      }
       long seq = nextSeq.merge(pending.roomId(), 1L, Long::sum);
+      claims.claim(send.attachments(), seq);
       String roomId = String.valueOf(pending.roomId());
       ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
-          String.valueOf(pending.senderId()), send.text(), now, send.clientMsgId(), send.replyTo(), null, false);
+          String.valueOf(pending.senderId()), send.text() == null ? "" : send.text(), now, send.clientMsgId(), send.replyTo(), null, false,
+          attachments);
       created.add(message);
       // A retry inside the same batch gets the message its first copy created.
       existing.put(pending.idempotencyKey(), message);
@@ -289,7 +305,8 @@ final class SendBatcher {
       return Future.succeededFuture(after);
     }
     return insert(connection, created)
-        .compose(inserted -> advanceRooms(connection, lastSeq, nextSeq))
+        .compose(inserted -> claims.write(connection))
+        .compose(claimed -> advanceRooms(connection, lastSeq, nextSeq))
         .compose(advanced -> advanceReadMarkers(connection, readMarkers))
         // The batch's outbox rows (the message event stream), in the same transaction. Last before the commit:
         // their ids are allocated as late as possible, so ids committing out of order stay rare and brief.
@@ -302,9 +319,9 @@ final class SendBatcher {
     for (ChatMessage message : created) {
       args.addLong(Long.parseLong(message.roomId())).addLong(message.seq()).addLong(Long.parseLong(message.senderId()))
           .addString(message.clientMsgId()).addString(message.text()).addValue(message.replyTo())
-          .addLong(message.ts());
+          .addLong(message.ts()).addValue(message.attachments() == null ? null : message.attachments().encode());
     }
-    return connection.preparedQuery(INSERT_MESSAGES.formatted(placeholders(created.size(), 7))).execute(args);
+    return connection.preparedQuery(INSERT_MESSAGES.formatted(placeholders(created.size(), 8))).execute(args);
   }
 
   private static Future<?> advanceRooms(SqlConnection connection, Map<Long, Long> before, Map<Long, Long> after) {

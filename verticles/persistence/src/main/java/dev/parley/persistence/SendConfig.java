@@ -9,7 +9,7 @@ import dev.parley.common.Settings;
  * sends wait, each for at most {@code sendTimeoutMs}.
  */
 record SendConfig(int maxTextChars, int maxClientMsgIdChars, int batchMaxRows, int flushDelayMs,
-    int maxInFlightBatches, int maxQueued, int sendTimeoutMs) {
+    int maxInFlightBatches, int maxQueued, int sendTimeoutMs, int maxAttachments) {
 
   static SendConfig from(Settings settings) {
     return new SendConfig(
@@ -19,6 +19,7 @@ record SendConfig(int maxTextChars, int maxClientMsgIdChars, int batchMaxRows, i
         settings.integer("messages.flushDelayMs", 2),
         settings.integer("messages.maxInFlightBatches", 2),
         settings.integer("messages.maxQueued", 20000),
-        settings.integer("messages.sendTimeoutMs", 5000));
+        settings.integer("messages.sendTimeoutMs", 5000),
+        settings.integer("messages.maxAttachments", 10));
   }
 }

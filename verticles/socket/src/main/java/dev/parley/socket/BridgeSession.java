@@ -4,6 +4,7 @@ import dev.parley.common.auth.AccessTokens.Claims;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import dev.parley.contract.SendMessage;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**

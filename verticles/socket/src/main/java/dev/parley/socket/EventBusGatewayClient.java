@@ -116,7 +116,8 @@ final class EventBusGatewayClient implements GatewayClient {
 
   @Override
   public Future<SendRequest.Ack> send(String senderId, SendRequest send) {
-    SendMessage message = new SendMessage(send.room(), senderId, send.clientMsgId(), send.text(), send.replyTo());
+    SendMessage message = new SendMessage(send.room(), senderId, send.clientMsgId(), send.text(), send.replyTo(),
+        send.attachments());
     return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, message, requests)
         .map(reply -> SendRequest.Ack.of(reply.body()));
   }

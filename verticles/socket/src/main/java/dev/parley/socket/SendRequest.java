@@ -2,15 +2,18 @@ package dev.parley.socket;
 
 import dev.parley.contract.ChatMessage;
 import dev.parley.contract.ParleyException;
+import dev.parley.contract.SendMessage;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * A send from any socket front end, validated one way: the WebSocket {@code send} frame
- * ({@code {id, room, text, replyTo?}}) and the bridge's {@code chat.send} body
- * ({@code {clientMsgId, room, text, replyTo?}}) differ only in the name of the client's message id. Text rules
- * (length, trimming) are persistence's, the same for REST; here the shape. A bad field is a 400 naming it.
+ * ({@code {id, room, text, replyTo?, attachments?}}) and the bridge's {@code chat.send} body
+ * ({@code {clientMsgId, room, text, replyTo?, attachments?}}) differ only in the name of the client's message id. Text rules
+ * (length, trimming) are persistence's, the same for REST; here the shape. With attachments the text may be
+ * absent (it is then empty). A bad field is a 400 naming it.
  */
-record SendRequest(String room, String clientMsgId, String text, Long replyTo) {
+record SendRequest(String room, String clientMsgId, String text, Long replyTo, List<String> attachments) {
 
   /** The longest clientMsgId accepted (persistence stores it for idempotency). */
   static final int MAX_CLIENT_MSG_ID = 128;
@@ -34,7 +37,12 @@ record SendRequest(String room, String clientMsgId, String text, Long replyTo) {
     if (!RoomIds.canonical(room)) {
       throw ParleyException.badRequest("room", "room must be a room id");
     }
-    if (!(json.getValue("text") instanceof String text)) {
+    List<String> attachments = SendMessage.attachmentIds(json.getValue("attachments"));
+    Object textValue = json.getValue("text");
+    if (textValue == null && !attachments.isEmpty()) {
+      textValue = "";
+    }
+    if (!(textValue instanceof String text)) {
       throw ParleyException.badRequest("text", "text is required");
     }
     Object replyTo = json.getValue("replyTo");
@@ -42,7 +50,8 @@ record SendRequest(String room, String clientMsgId, String text, Long replyTo) {
         || replyTo != null && ((Number) replyTo).longValue() < 1) {
       throw ParleyException.badRequest("replyTo", "replyTo must be the seq of a message");
     }
-    return new SendRequest(room, clientMsgId, text, replyTo == null ? null : ((Number) replyTo).longValue());
+    return new SendRequest(room, clientMsgId, text, replyTo == null ? null : ((Number) replyTo).longValue(),
+        attachments);
   }
 
   private static String required(JsonObject json, String field) {

@@ -3,12 +3,14 @@ package dev.parley.socket;
 import dev.parley.common.auth.AccessTokens.Claims;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import dev.parley.contract.SendMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A raw WebSocket session speaking the contract's frames ({@code send}, {@code resume}, {@code typing}, ...). */

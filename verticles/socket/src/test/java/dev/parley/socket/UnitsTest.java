@@ -142,7 +142,7 @@ class UnitsTest {
           .put("text", "hi").put("replyTo", 3));
       SendRequest bridge = SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c1").put("room", "5")
           .put("text", "hi").put("replyTo", 3));
-      assertThat(ws).isEqualTo(bridge).isEqualTo(new SendRequest("5", "c1", "hi", 3L));
+      assertThat(ws).isEqualTo(bridge).isEqualTo(new SendRequest("5", "c1", "hi", 3L, java.util.List.of()));
     }
 
     @Test

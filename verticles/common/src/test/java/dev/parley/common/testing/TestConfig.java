@@ -52,6 +52,8 @@ public final class TestConfig {
     env.put("PARLEY_REDIS_KEYPREFIX", "parley:test:" + RUN_ID + ":");
     env.put("PARLEY_KAFKA_TOPICPREFIX", "parley-test-" + RUN_ID + ".");
     env.put("PARLEY_SEARCH_INDEXPATH", tempDir("search-index").toString());
+    env.put("PARLEY_ATTACHMENTS_LOCALPATH", tempDir("attachments").toString());
+    env.put("PARLEY_ATTACHMENTS_SPOOLPATH", tempDir("spool").toString());
     env.put("PARLEY_MANAGEMENT_PORT", String.valueOf(freePort()));
     env.put("PARLEY_HTTP_PORT", String.valueOf(freePort()));
     env.put("PARLEY_SOCKET_PORT", String.valueOf(freePort()));
@@ -67,6 +69,12 @@ public final class TestConfig {
       env.put("PARLEY_ROOMS_" + cap, "100000");
     }
     return env;
+  }
+
+  /** The S3-compatible server of the attachment tests: PARLEY_TEST_S3_ENDPOINT, else scripts/s3mock's. */
+  public static String s3Endpoint() {
+    String endpoint = System.getenv("PARLEY_TEST_S3_ENDPOINT");
+    return endpoint == null || endpoint.isBlank() ? "http://127.0.0.1:9390" : endpoint;
   }
 
   /** {@code conf/parley.json} with {@link #environment()} applied: what a verticle under test is given. */

@@ -1,0 +1,83 @@
+package dev.parley.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.common.testing.Await;
+import dev.parley.common.testing.TestConfig;
+import dev.parley.common.testing.TestDatabases;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The purge job on a node whose orphan TTL is 0 hours: an upload never attached is gone (row and blob) at the next
+ * round, and so is the attachment of a deleted message, while an attached one stays.
+ */
+class AttachmentPurgeTest {
+
+  private static final Map<String, String> ENV = TestConfig.environment();
+  private static Node node;
+  private static Vertx client;
+  private static ApiClient api;
+  private static Path blobs;
+
+  @BeforeAll
+  static void start() {
+    ENV.put("PARLEY_ATTACHMENTS_ORPHANTTLHOURS", "0");
+    ENV.put("PARLEY_ATTACHMENTS_PURGEINTERVALMS", "3000");
+    blobs = Path.of(ENV.get("PARLEY_ATTACHMENTS_LOCALPATH"));
+    node = TestNodes.start("""
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
+    client = Vertx.vertx();
+    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
+  }
+
+  @AfterAll
+  static void stop() {
+    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
+    Await.result(node.stop());
+    Await.result(client.close());
+  }
+
+  @Test
+  void orphansAndTheAttachmentsOfDeletedMessagesAreRemovedAndAttachedOnesStay() {
+    ApiClient.User owner = api.register();
+    String room = api.room(owner, "private");
+    String orphan = api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(700)), "o.pdf",
+        "application/pdf").getString("id");
+    assertThat(blobExists(orphan)).isTrue();
+    api.await(() -> api.get("/attachments/" + orphan, owner).statusCode(), status -> status == 404,
+        Duration.ofSeconds(20));
+    api.await(() -> blobExists(orphan), exists -> !exists, Duration.ofSeconds(10));
+
+    // A round just ran: the next one is 3 s away, time enough to attach the next upload.
+    String kept = api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(700)), "k.pdf", "application/pdf")
+        .getString("id");
+    String deleted = api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(700)), "d.pdf",
+        "application/pdf").getString("id");
+    assertThat(api.sendWith(owner, room, "keep", "kept", kept).statusCode()).isEqualTo(201);
+    long seq = api.sendWith(owner, room, "gone", "deleted", deleted).bodyAsJsonObject().getLong("seq");
+    assertThat(api.call(HttpMethod.DELETE, "/rooms/" + room + "/messages/" + seq, owner, null).statusCode())
+        .isEqualTo(204);
+    api.await(() -> blobExists(deleted), exists -> !exists, Duration.ofSeconds(20));
+    assertThat(blobExists(kept)).isTrue();
+    assertThat(api.get("/attachments/" + kept, owner).statusCode()).isEqualTo(200);
+  }
+
+  private static boolean blobExists(String id) {
+    try (Stream<Path> files = Files.walk(blobs)) {
+      return files.anyMatch(file -> file.getFileName().toString().equals(id));
+    } catch (IOException unreadable) {
+      throw new UncheckedIOException(unreadable);
+    }
+  }
+}
