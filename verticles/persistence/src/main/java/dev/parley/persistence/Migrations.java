@@ -36,7 +36,8 @@ final class Migrations {
   static final List<String> FILES = List.of(
       "V001__accounts.sql",
       "V002__rooms_messages.sql",
-      "V003__message_events.sql");
+      "V003__message_events.sql",
+      "V007__notification_preferences_push.sql");
 
   private Migrations() {
   }
