@@ -105,6 +105,26 @@ parley_dev_keys() {
   echo "${0##*/}: created development JWT keys in conf/dev-keys/" >&2
 }
 
+# Development VAPID key pair for Web Push (EC P-256, the same forms) in conf/dev-keys/.
+parley_dev_vapid_keys() {
+  local raw="$PARLEY_KEYS_DIR/vapid.key"
+  local priv="$PARLEY_KEYS_DIR/vapid-private.pem"
+  local pub="$PARLEY_KEYS_DIR/vapid-public.pem"
+  [[ -s "$priv" && -s "$pub" ]] && return 0
+  command -v openssl >/dev/null 2>&1 ||
+    parley_die "openssl is needed to create the development VAPID keys: apt-get install -y openssl"
+  mkdir -p "$PARLEY_KEYS_DIR"
+  chmod 700 "$PARLEY_KEYS_DIR"
+  (
+    umask 077
+    openssl ecparam -name prime256v1 -genkey -noout -out "$raw"
+    openssl pkcs8 -topk8 -nocrypt -in "$raw" -out "$priv"
+    openssl ec -in "$raw" -pubout -out "$pub" 2>/dev/null
+  ) || parley_die "openssl failed to create the VAPID keys"
+  chmod 644 "$pub"
+  echo "${0##*/}: created development VAPID keys in conf/dev-keys/" >&2
+}
+
 # Profile name (conf/<name>.json) or path -> path of an existing file.
 parley_profile_path() {
   local p="$1"
