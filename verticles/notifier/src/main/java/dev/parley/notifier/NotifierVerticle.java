@@ -196,11 +196,10 @@ public final class NotifierVerticle extends VerticleBase {
       if (!MessageEvent.CREATED.equals(event.kind()) || event.text() == null) {
         continue;
       }
+      // Every new message: whether it notifies anyone (a mention, a direct room, a level "all") is for
+      // persistence to resolve against members and their levels.
       Set<String> mentions = Mentions.in(event.text());
       boolean direct = "direct".equals(event.roomKind());
-      if (!direct && mentions.isEmpty()) {
-        continue;
-      }
       deliver.add(new JsonObject()
           .put("roomId", event.roomId())
           .put("seq", event.seq())

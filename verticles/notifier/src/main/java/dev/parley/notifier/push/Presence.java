@@ -2,6 +2,8 @@ package dev.parley.notifier.push;
 
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether a user has an open socket on any node, read from the socket verticle's presence data in Redis
@@ -10,6 +12,8 @@ import io.vertx.redis.client.RedisAPI;
  * too many beats a missed one.
  */
 final class Presence {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
 
   private final RedisAPI redis;
   private final String prefix;
@@ -22,6 +26,9 @@ final class Presence {
   Future<Boolean> online(String userId) {
     return redis.zcount(prefix + "presence:" + userId, String.valueOf(System.currentTimeMillis()), "+inf")
         .map(count -> count != null && count.toInteger() > 0)
-        .otherwise(false);
+        .otherwise(failure -> {
+          LOG.warn("presence of user {} unknown (Redis: {}); pushing as if offline", userId, failure.toString());
+          return false;
+        });
   }
 }

@@ -101,12 +101,10 @@ public final class PushDispatcher {
 
   /** The user's preferences when a push is due now (push on, outside quiet hours, no open socket), else null. */
   private Future<NotificationPreferences> pushable(String userId) {
-    return preferencesOf(userId).compose(wanted -> {
-      if (!wanted.push() || wanted.quietHours() != null && wanted.quietHours().contains(clock.instant())) {
-        return Future.succeededFuture(null);
-      }
-      return presence.online(userId).map(online -> online ? null : wanted);
-    });
+    // Presence first: it is "at that moment", and a preference lookup may take a round trip.
+    return presence.online(userId).compose(online -> online ? Future.succeededFuture(null)
+        : preferencesOf(userId).map(wanted -> !wanted.push()
+            || wanted.quietHours() != null && wanted.quietHours().contains(clock.instant()) ? null : wanted));
   }
 
   private Future<NotificationPreferences> preferencesOf(String userId) {
