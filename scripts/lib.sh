@@ -85,14 +85,16 @@ parley_web_deps() {
   done
 }
 
-# Development JWT key pair (EC P-256 / ES256) in conf/dev-keys/ (git-ignored).
-parley_dev_keys() {
-  local raw="$PARLEY_KEYS_DIR/jwt-es256.key"
-  local priv="$PARLEY_KEYS_DIR/jwt-es256-private.pem"
-  local pub="$PARLEY_KEYS_DIR/jwt-es256-public.pem"
+# An EC P-256 key pair in conf/dev-keys/ (git-ignored): <name>.key, <name>-private.pem (PKCS#8),
+# <name>-public.pem (SPKI); kept when it exists.
+parley_dev_key_pair() {
+  local name="$1" what="$2"
+  local raw="$PARLEY_KEYS_DIR/$name.key"
+  local priv="$PARLEY_KEYS_DIR/$name-private.pem"
+  local pub="$PARLEY_KEYS_DIR/$name-public.pem"
   [[ -s "$priv" && -s "$pub" ]] && return 0
   command -v openssl >/dev/null 2>&1 ||
-    parley_die "openssl is needed to create the development JWT keys: apt-get install -y openssl"
+    parley_die "openssl is needed to create the development $what keys: apt-get install -y openssl"
   mkdir -p "$PARLEY_KEYS_DIR"
   chmod 700 "$PARLEY_KEYS_DIR"
   (
@@ -100,9 +102,19 @@ parley_dev_keys() {
     openssl ecparam -name prime256v1 -genkey -noout -out "$raw"
     openssl pkcs8 -topk8 -nocrypt -in "$raw" -out "$priv"
     openssl ec -in "$raw" -pubout -out "$pub" 2>/dev/null
-  ) || parley_die "openssl failed to create the JWT keys"
+  ) || parley_die "openssl failed to create the $what keys"
   chmod 644 "$pub"
-  echo "${0##*/}: created development JWT keys in conf/dev-keys/" >&2
+  echo "${0##*/}: created development $what keys in conf/dev-keys/" >&2
+}
+
+# Development JWT key pair (ES256).
+parley_dev_keys() {
+  parley_dev_key_pair jwt-es256 JWT
+}
+
+# Development VAPID key pair for Web Push (push.vapid.*).
+parley_dev_vapid_keys() {
+  parley_dev_key_pair vapid VAPID
 }
 
 # Profile name (conf/<name>.json) or path -> path of an existing file.

@@ -123,6 +123,18 @@ public final class Addresses {
   public static final String PERSISTENCE_EVENTS = "parley.persistence.events";
   /** Persistence: stored notifications and room mutes. See {@link NotificationActions}. */
   public static final String PERSISTENCE_NOTIFICATIONS = "parley.persistence.notifications";
+  /** Persistence: push subscriptions (Web Push endpoints, push gateways). See {@link PushActions}. */
+  public static final String PERSISTENCE_PUSH = "parley.persistence.push";
+  /**
+   * Published (clustered) by persistence after a user's notification preferences changed. Body {@code {userId}}:
+   * each notifier instance (one consumer each) drops its cached copy.
+   */
+  public static final String PREFERENCES_CHANGED = "parley.events.preferences";
+  /**
+   * Published (clustered) by persistence when a read marker moved. Body {@code {userId, roomId, seq}}: the
+   * notifier drops pushes still waiting for that room (one consumer per notifier instance, not per room).
+   */
+  public static final String READ_MARKERS = "parley.events.reads";
   /**
    * Search verticle: a full-text query for a user. Body {@code {userId, q, roomId?, limit?}}; reply
    * {@code {hits: [{roomId, seq, senderId, text, ts, highlight}]}}. Fails 400 (field q/limit/roomId), 404 for a

@@ -12,8 +12,9 @@ public final class NotificationActions {
   /**
    * The notifier's write: {@code {items: [{roomId, seq, from, ts, text, direct, mentions: [username]}]}} ->
    * {@code {created: [notification + userId]}}. Recipients are the room members named in {@code mentions} (any
-   * case) and, for direct rooms, the other member; never the sender, never a member who muted the room. At most
-   * one notification per (user, message): a repeated item creates nothing, so only {@code created} are announced.
+   * case), for direct rooms the other member, and members whose level for the room is {@code all}; each decided by
+   * {@link NotificationLevel#notifies} from the user's and the room's level; never the sender. At most one
+   * notification per (user, message): a repeated item creates nothing, so only {@code created} are announced.
    */
   public static final String DELIVER = "deliver";
   /** Deleted messages take their notifications with them: {@code {items: [{roomId, seq}]}} -> {@code {removed}}. */
@@ -24,10 +25,16 @@ public final class NotificationActions {
   public static final String LIST = "list";
   /** {@code {userId, ids?: [id], upTo?: id}} -> {@code {updated, unread}}. */
   public static final String MARK_READ = "markRead";
-  /** {@code {userId, roomId}} (members only) -> {@code {roomId, muted: true}}. */
+  /** {@code {userId, roomId}} (members only) -> {@code {roomId, muted: true}}: the room's level becomes none. */
   public static final String MUTE = "mute";
   /** {@code {userId, roomId}} (members only) -> {@code {roomId, muted: false}}. */
   public static final String UNMUTE = "unmute";
-  /** {@code {userId}} -> {@code {roomIds}}: the rooms the user muted. */
+  /** {@code {userId}} -> {@code {roomIds}}: the rooms the user muted (level none). */
   public static final String MUTES = "mutes";
+  /** {@code {userId}} -> {@link NotificationPreferences} as JSON (the defaults when never set). */
+  public static final String PREFERENCES = "preferences";
+  /** {@code {userId, preferences}} -> the stored preferences; announced on {@link Addresses#PREFERENCES_CHANGED}. */
+  public static final String SET_PREFERENCES = "setPreferences";
+  /** {@code {userId, roomId, level: all|mentions|none|default}} (members only) -> {@code {roomId, level}}. */
+  public static final String SET_ROOM_LEVEL = "setRoomLevel";
 }

@@ -6,7 +6,9 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.attachments.AttachmentRoutes;
 import dev.parley.http.auth.AccountsApi;
+import dev.parley.common.push.VapidKeys;
 import dev.parley.http.notifications.NotificationRoutes;
+import dev.parley.http.notifications.PushRoutes;
 import dev.parley.http.rooms.RoomRoutes;
 import dev.parley.http.search.SearchRoutes;
 import io.vertx.core.Future;
@@ -55,7 +57,10 @@ public final class HttpVerticle extends VerticleBase {
         ErrorResponses.send(ctx, new ParleyException(ErrorCode.NOT_FOUND, "no such endpoint")));
     router.route().failureHandler(ErrorResponses::handle);
 
-    return accounts.start()
+    return VapidKeys.load(vertx, settings, false)
+        .onSuccess(vapid -> new PushRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000),
+            settings.bool("push.allowInsecureEndpoints", false), vapid).mount(api))
+        .compose(keys -> accounts.start())
         .compose(ready -> attachments.start())
         .compose(ready -> Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "http"))
         .onSuccess(server -> LOG.info("http verticle started on port {}", server.actualPort()));

@@ -7,6 +7,8 @@ import dev.parley.common.bus.ServiceRequests;
 import dev.parley.common.events.EventFollower;
 import dev.parley.common.events.KafkaSupport;
 import dev.parley.contract.Addresses;
+import dev.parley.notifier.push.PushConfig;
+import dev.parley.notifier.push.PushDispatcher;
 import dev.parley.contract.MessageEvent;
 import dev.parley.contract.NotificationActions;
 import dev.parley.contract.RoomEvent;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Notifications from the message event stream: a new message that mentions {@code @username} of a room member,
- * or any new message in a direct room, becomes a {@code notification} for the recipient (never the sender,
- * never in a room the recipient muted). Persistence stores it (one per user and message, so offline users find
+ * any new message in a direct room, or any message of a room whose level is {@code all} for a member, becomes a
+ * {@code notification} for the recipient as the users' and rooms' levels decide (never the sender). Users
+ * without an open socket then get a push ({@link PushDispatcher}, docs/notifications.md). Persistence stores it (one per user and message, so offline users find
  * it in {@code GET /api/v1/notifications}) and the notifier delivers the new ones live as a user event (frame
  * {@code {"type": "notification", id, kind, room, seq, from, fromUsername, text, ts, read}}) to every socket of
  * the recipient. Deleted messages take their notifications with them. Edits do not notify.
@@ -59,6 +62,8 @@ public final class NotifierVerticle extends VerticleBase {
   /** Why the notifier cannot start following yet (persistence away, shard lists that differ). */
   private volatile String blockedBy;
   private Counter delivered;
+  /** Null with {@code push.enabled} false. */
+  private PushDispatcher pushes;
 
   @Override
   public Future<?> start() {
@@ -77,6 +82,11 @@ public final class NotifierVerticle extends VerticleBase {
           })
           .onSuccess(check -> kafkaCheck = check)
           .mapEmpty();
+    }
+    PushConfig pushConfig = PushConfig.from(settings);
+    if (pushConfig.enabled()) {
+      kafka = kafka.compose(ready -> PushDispatcher.start(vertx, settings, pushConfig))
+          .onSuccess(dispatcher -> pushes = dispatcher).mapEmpty();
     }
     Future<?> checks = kafka.compose(ready -> HealthChecks.register(vertx, "notifier", () -> following
         ? Future.succeededFuture() : Future.failedFuture(blockedBy == null
@@ -99,7 +109,8 @@ public final class NotifierVerticle extends VerticleBase {
         .eventually(() -> saveCursor().otherwiseEmpty())
         .eventually(() -> kafkaCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, kafkaCheck))
         .eventually(() -> streamCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, streamCheck))
-        .eventually(() -> kafkaAdmin == null ? Future.succeededFuture() : kafkaAdmin.close());
+        .eventually(() -> kafkaAdmin == null ? Future.succeededFuture() : kafkaAdmin.close())
+        .eventually(() -> pushes == null ? Future.succeededFuture() : pushes.stop());
   }
 
   /**
@@ -184,11 +195,10 @@ public final class NotifierVerticle extends VerticleBase {
       if (!MessageEvent.CREATED.equals(event.kind()) || event.text() == null) {
         continue;
       }
+      // Every new message: whether it notifies anyone (a mention, a direct room, a level "all") is for
+      // persistence to resolve against members and their levels.
       Set<String> mentions = Mentions.in(event.text());
       boolean direct = "direct".equals(event.roomKind());
-      if (!direct && mentions.isEmpty()) {
-        continue;
-      }
       deliver.add(new JsonObject()
           .put("roomId", event.roomId())
           .put("seq", event.seq())
@@ -211,6 +221,9 @@ public final class NotifierVerticle extends VerticleBase {
             String userId = (String) notification.remove("userId");
             vertx.eventBus().publish(Addresses.USER_EVENTS,
                 UserEvent.of(userId, RoomEvent.NOTIFICATION, notification.getString("room"), notification));
+            if (pushes != null) {
+              pushes.notified(userId, notification);
+            }
           }
           delivered.increment(created.size());
         });

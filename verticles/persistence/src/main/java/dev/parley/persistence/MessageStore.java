@@ -251,6 +251,9 @@ final class MessageStore {
             String room = String.valueOf(roomId);
             vertx.eventBus().publish(Addresses.room(room), RoomEvent.by(String.valueOf(userId), room, RoomEvent.READ,
                 new JsonObject().put("room", room).put("userId", String.valueOf(userId)).put("seq", marker)));
+            // For the notifier: pushes still waiting for this room are no longer news to the reader.
+            vertx.eventBus().publish(Addresses.READ_MARKERS, new JsonObject().put("userId", String.valueOf(userId))
+                .put("roomId", room).put("seq", marker));
             return new JsonObject().put("seq", marker);
           });
     });

@@ -2,6 +2,7 @@ package dev.parley.persistence;
 
 import dev.parley.contract.Addresses;
 import dev.parley.contract.NotificationActions;
+import dev.parley.contract.NotificationLevel;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,9 +25,9 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The notifications and room_mutes tables: who gets a notification for a message (the notifier decides what is
- * a mention; this store resolves names to members and applies mutes), the per-user list with read flags, and
- * mutes. See {@link NotificationActions}.
+ * The notifications table: who gets a notification for a message (the notifier decides what is a mention; this
+ * store resolves names to members and applies the users' and rooms' levels, {@link PreferenceStore}), and the
+ * per-user list with read flags. See {@link NotificationActions}.
  */
 final class NotificationStore {
 
@@ -34,7 +35,6 @@ final class NotificationStore {
   private static final String MEMBERS_AMONG = "SELECT room_id, user_id FROM room_members WHERE room_id IN (%s)"
       + " AND user_id IN (%s)";
   private static final String MEMBERS_OF = "SELECT room_id, user_id FROM room_members WHERE room_id IN (%s)";
-  private static final String MUTED_IN = "SELECT room_id, user_id FROM room_mutes WHERE room_id IN (%s)";
   private static final String USERNAMES = "SELECT id, username FROM users WHERE id IN (%s)";
   private static final String INSERT = "INSERT IGNORE INTO notifications"
       + " (user_id, kind, room_id, seq, from_user_id, snippet, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -47,9 +47,6 @@ final class NotificationStore {
       "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id IN (%s)";
   private static final String READ_UP_TO =
       "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL AND id <= ?";
-  private static final String MUTE = "INSERT IGNORE INTO room_mutes (room_id, user_id, muted_at) VALUES (?, ?, ?)";
-  private static final String UNMUTE = "DELETE FROM room_mutes WHERE room_id = ? AND user_id = ?";
-  private static final String MUTES = "SELECT room_id FROM room_mutes WHERE user_id = ? ORDER BY room_id";
 
   static final int MAX_ITEMS = 1000;
   static final int MAX_PAGE = 100;
@@ -61,19 +58,19 @@ final class NotificationStore {
   private final Shards shards;
   /** Shard 0's pool: notifications and users. Membership and mutes are read on the rooms' shards. */
   private final Pool pool;
-  private final Map<String, Function<JsonObject, Future<?>>> actions = Map.of(
-      NotificationActions.DELIVER, this::deliver,
-      NotificationActions.RETRACT, this::retract,
-      NotificationActions.LIST, this::list,
-      NotificationActions.MARK_READ, this::markRead,
-      NotificationActions.MUTE, request -> mute(request, true),
-      NotificationActions.UNMUTE, request -> mute(request, false),
-      NotificationActions.MUTES, this::mutes);
+  private final PreferenceStore preferences;
+  private final Map<String, Function<JsonObject, Future<?>>> actions = new HashMap<>();
 
   NotificationStore(Vertx vertx, Shards shards) {
     this.vertx = vertx;
     this.shards = shards;
     this.pool = shards.global().pool();
+    this.preferences = new PreferenceStore(vertx, shards);
+    actions.put(NotificationActions.DELIVER, this::deliver);
+    actions.put(NotificationActions.RETRACT, this::retract);
+    actions.put(NotificationActions.LIST, this::list);
+    actions.put(NotificationActions.MARK_READ, this::markRead);
+    actions.putAll(preferences.actions());
   }
 
   Future<?> register() {
@@ -118,9 +115,7 @@ final class NotificationStore {
       names.addAll(item.mentions());
       senders.add(item.from());
     }
-    Map<String, Long> mentioned = new HashMap<>();
-    Map<Long, List<Long>> directMembers = new HashMap<>();
-    Set<String> muted = new HashSet<>();
+    RoomFacts facts = new RoomFacts();
     Map<Long, String> usernames = new HashMap<>();
     Map<Long, String> namesOfMentioned = new HashMap<>();
     Future<?> named = names.isEmpty() ? Future.succeededFuture()
@@ -130,81 +125,111 @@ final class NotificationStore {
     Future<?> senderNames = pool.preparedQuery(USERNAMES.formatted(SendBatcher.placeholders(senders.size(), 1)))
         .execute(tuple(senders, Set.of())).onSuccess(rows -> rows.forEach(row ->
             usernames.put(row.getLong("id"), row.getString("username"))));
-    Future<?> lookups = Future.all(senderNames, named.compose(found -> {
+    Future<?> lookups = Future.all(senderNames, Future.all(named, preferences.everythingUsers()).compose(found -> {
+      Set<Long> everything = found.resultAt(1);
       List<Future<?>> perShard = new ArrayList<>();
       shards.byShard(rooms).forEach((shard, onShard) -> perShard.add(roomLookups(shard.pool(), Set.copyOf(onShard),
-          directRooms, namesOfMentioned, mentioned, directMembers, muted)));
+          directRooms, namesOfMentioned, everything, facts)));
       return Future.all(perShard);
     }));
     return lookups.compose(looked -> {
-      List<Recipient> recipients = new ArrayList<>();
+      Map<Item, Map<Long, String>> candidates = new LinkedHashMap<>();
+      Set<Long> users = new HashSet<>();
       for (Item item : items) {
         Map<Long, String> kinds = new LinkedHashMap<>();
         for (String name : item.mentions()) {
-          Long userId = mentioned.get(item.roomId() + "/" + name);
+          Long userId = facts.mentioned.get(item.roomId() + "/" + name);
           if (userId != null) {
             kinds.put(userId, "mention");
           }
         }
         if (item.direct()) {
-          directMembers.getOrDefault(item.roomId(), List.of()).forEach(userId -> kinds.putIfAbsent(userId, "direct"));
+          facts.directMembers.getOrDefault(item.roomId(), List.of()).forEach(userId -> kinds.putIfAbsent(userId, "direct"));
         }
-        kinds.forEach((userId, kind) -> {
-          if (userId != item.from() && !muted.contains(item.roomId() + "/" + userId)) {
+        facts.everyMessage.getOrDefault(item.roomId(), Set.of()).forEach(userId -> kinds.putIfAbsent(userId, "message"));
+        kinds.remove(item.from());
+        candidates.put(item, kinds);
+        users.addAll(kinds.keySet());
+      }
+      return preferences.of(users).compose(preferencesOf -> {
+        List<Recipient> recipients = new ArrayList<>();
+        candidates.forEach((item, kinds) -> kinds.forEach((userId, kind) -> {
+          if (NotificationLevel.notifies(preferencesOf.get(userId).level(),
+              facts.roomLevels.get(item.roomId() + "/" + userId), item.direct(), "mention".equals(kind))) {
             recipients.add(new Recipient(userId, item, kind));
           }
-        });
-      }
-      // One after the other, so notification ids (the list's order) follow the stream's order.
-      JsonArray created = new JsonArray();
-      Future<Void> chain = Future.succeededFuture();
-      for (Recipient recipient : recipients) {
-        Item item = recipient.item();
-        chain = chain.compose(previous -> pool.preparedQuery(INSERT).execute(Tuple.of(recipient.userId(),
-                recipient.kind(), item.roomId(), item.seq(), item.from(), item.text(), item.ts()))
-            .map(result -> {
-              if (result.rowCount() > 0) {
-                created.add(new JsonObject()
-                    .put("id", String.valueOf((Long) result.property(MySQLClient.LAST_INSERTED_ID)))
-                    .put("userId", String.valueOf(recipient.userId()))
-                    .put("kind", recipient.kind())
-                    .put("room", String.valueOf(item.roomId()))
-                    .put("seq", item.seq())
-                    .put("from", String.valueOf(item.from()))
-                    .put("fromUsername", usernames.get(item.from()))
-                    .put("text", item.text())
-                    .put("ts", item.ts())
-                    .put("read", false));
-              }
-              return null;
-            }));
-      }
-      return chain.map(done -> new JsonObject().put("created", created));
+        }));
+        return store(recipients, usernames);
+      });
     });
   }
 
+  /** One after the other, so notification ids (the list's order) follow the stream's order. */
+  private Future<JsonObject> store(List<Recipient> recipients, Map<Long, String> usernames) {
+    JsonArray created = new JsonArray();
+    Future<Void> chain = Future.succeededFuture();
+    for (Recipient recipient : recipients) {
+      Item item = recipient.item();
+      chain = chain.compose(previous -> pool.preparedQuery(INSERT).execute(Tuple.of(recipient.userId(),
+              recipient.kind(), item.roomId(), item.seq(), item.from(), item.text(), item.ts()))
+          .map(result -> {
+            if (result.rowCount() > 0) {
+              created.add(new JsonObject()
+                  .put("id", String.valueOf((Long) result.property(MySQLClient.LAST_INSERTED_ID)))
+                  .put("userId", String.valueOf(recipient.userId()))
+                  .put("kind", recipient.kind())
+                  .put("room", String.valueOf(item.roomId()))
+                  .put("seq", item.seq())
+                  .put("from", String.valueOf(item.from()))
+                  .put("fromUsername", usernames.get(item.from()))
+                  .put("text", item.text())
+                  .put("ts", item.ts())
+                  .put("read", false));
+            }
+            return null;
+          }));
+    }
+    return chain.map(done -> new JsonObject().put("created", created));
+  }
+
   /**
-   * What one shard knows of a batch's rooms: which mentioned users are members (as {@code room/username}), the
-   * members of its direct rooms, and who muted which room (as {@code room/user}).
+   * What the shards know of a batch's rooms: which mentioned users are members (as {@code room/username}), the
+   * members of direct rooms, the members who want every message of a room (their own level or the room's is
+   * all), and members' own levels of the rooms (as {@code room/user}).
    */
+  private static final class RoomFacts {
+    final Map<String, Long> mentioned = new HashMap<>();
+    final Map<Long, List<Long>> directMembers = new HashMap<>();
+    final Map<Long, Set<Long>> everyMessage = new HashMap<>();
+    final Map<String, NotificationLevel> roomLevels = new HashMap<>();
+  }
+
   private static Future<?> roomLookups(Pool pool, Set<Long> rooms, Set<Long> directRooms,
-      Map<Long, String> namesOfMentioned, Map<String, Long> mentioned, Map<Long, List<Long>> directMembers,
-      Set<String> muted) {
+      Map<Long, String> namesOfMentioned, Set<Long> everything, RoomFacts facts) {
     Set<Long> direct = new LinkedHashSet<>(rooms);
     direct.retainAll(directRooms);
     return Future.all(
         namesOfMentioned.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(MEMBERS_AMONG.formatted(
                 SendBatcher.placeholders(rooms.size(), 1), SendBatcher.placeholders(namesOfMentioned.size(), 1)))
             .execute(ids(rooms, namesOfMentioned.keySet()))
-            .onSuccess(rows -> rows.forEach(row -> mentioned.put(
+            .onSuccess(rows -> rows.forEach(row -> facts.mentioned.put(
                 row.getLong("room_id") + "/" + namesOfMentioned.get(row.getLong("user_id")), row.getLong("user_id")))),
         direct.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(MEMBERS_OF.formatted(
                 SendBatcher.placeholders(direct.size(), 1)))
-            .execute(tuple(direct, Set.of())).onSuccess(rows -> rows.forEach(row -> directMembers
+            .execute(tuple(direct, Set.of())).onSuccess(rows -> rows.forEach(row -> facts.directMembers
                 .computeIfAbsent(row.getLong("room_id"), room -> new ArrayList<>()).add(row.getLong("user_id")))),
-        pool.preparedQuery(MUTED_IN.formatted(SendBatcher.placeholders(rooms.size(), 1)))
-            .execute(tuple(rooms, Set.of())).onSuccess(rows -> rows.forEach(row ->
-                muted.add(row.getLong("room_id") + "/" + row.getLong("user_id")))));
+        everything.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(MEMBERS_AMONG.formatted(
+                SendBatcher.placeholders(rooms.size(), 1), SendBatcher.placeholders(everything.size(), 1)))
+            .execute(ids(rooms, everything)).onSuccess(rows -> rows.forEach(row -> facts.everyMessage
+                .computeIfAbsent(row.getLong("room_id"), room -> new HashSet<>()).add(row.getLong("user_id")))),
+        PreferenceStore.roomLevels(pool, rooms).onSuccess(levels -> levels.forEach((key, level) -> {
+          facts.roomLevels.put(key, level);
+          if (level == NotificationLevel.ALL) {
+            int slash = key.indexOf('/');
+            facts.everyMessage.computeIfAbsent(Long.parseLong(key.substring(0, slash)), room -> new HashSet<>())
+                .add(Long.parseLong(key.substring(slash + 1)));
+          }
+        })));
   }
 
   /** Deleted messages take their notifications with them. */
@@ -289,27 +314,6 @@ final class NotificationStore {
     }
     return updated.compose(rows -> unread(userId)
         .map(unread -> new JsonObject().put("updated", rows.rowCount()).put("unread", unread)));
-  }
-
-  private Future<JsonObject> mute(JsonObject request, boolean mute) {
-    long userId = Ids.parse(request.getString("userId"), "user");
-    long roomId = Ids.parse(request.getString("roomId"), "room");
-    Pool pool = shards.ofRoom(roomId).pool();
-    return Access.load(pool, roomId, userId).map(Access::requireMember)
-        .compose(member -> mute
-            ? pool.preparedQuery(MUTE).execute(Tuple.of(roomId, userId, System.currentTimeMillis()))
-            : pool.preparedQuery(UNMUTE).execute(Tuple.of(roomId, userId)))
-        .map(done -> new JsonObject().put("roomId", String.valueOf(roomId)).put("muted", mute));
-  }
-
-  private Future<JsonObject> mutes(JsonObject request) {
-    long userId = Ids.parse(request.getString("userId"), "user");
-    return shards.everywhere(shard -> shard.pool().preparedQuery(MUTES).execute(Tuple.of(userId))).map(perShard -> {
-      JsonArray roomIds = new JsonArray();
-      // Shards in order and each in room order: ids ascend, as with one database.
-      perShard.forEach(rows -> rows.forEach(row -> roomIds.add(String.valueOf(row.getLong("room_id")))));
-      return new JsonObject().put("roomIds", roomIds);
-    });
   }
 
   private Future<Long> unread(long userId) {

@@ -82,7 +82,8 @@ public final class PersistenceVerticle extends VerticleBase {
         new MessageStore(vertx, shards, sendConfig, batchers).register(),
         EventLog.register(vertx, logs),
         new NotificationStore(vertx, shards).register(),
-        new AttachmentStore(vertx, shards).register());
+        new AttachmentStore(vertx, shards).register(),
+        new PushSubscriptionStore(vertx, global, settings.integer("push.maxSubscriptionsPerUser", 10)).register());
   }
 
   /**

@@ -60,6 +60,11 @@ public final class TestConfig {
     // Accounts: this JVM's own JWT keys (never conf/dev-keys), cheap Argon2 and limits no test reaches by
     // accident; the same for room caps. Tests of hashing costs, rate limits or caps set their own values.
     env.putAll(TestKeys.environment(TestKeys.shared()));
+    // Web Push: this JVM's own VAPID pair, and the tests' push services listen on plain http.
+    TestKeys.TestKey vapid = TestKeys.vapid();
+    env.put("PARLEY_PUSH_VAPID_PUBLICKEYFILE", vapid.publicPem().toString());
+    env.put("PARLEY_PUSH_VAPID_PRIVATEKEYFILE", vapid.privatePem().toString());
+    env.put("PARLEY_PUSH_ALLOWINSECUREENDPOINTS", "true");
     env.put("PARLEY_AUTH_ARGON2_MEMORYKIB", "1024");
     env.put("PARLEY_AUTH_ARGON2_ITERATIONS", "1");
     for (String limit : new String[] {"LOGINPERIP", "LOGINPERUSERNAMEANDIP", "LOGINPERUSERNAME", "REGISTERPERIP", "REGISTERPERUSERNAME"}) {

@@ -23,6 +23,7 @@ public final class TestKeys {
   /** The pair every test node of this JVM signs with (kid {@link #KID}). */
   public static final String KID = "test-" + TestConfig.RUN_ID;
   private static TestKey shared;
+  private static TestKey vapid;
 
   /** A key pair with its kid and PEM files. */
   public record TestKey(String kid, KeyPair pair, Path privatePem, Path publicPem) {
@@ -36,6 +37,14 @@ public final class TestKeys {
       shared = generate(KID);
     }
     return shared;
+  }
+
+  /** The VAPID pair (Web Push) of every test node of this JVM. */
+  public static synchronized TestKey vapid() {
+    if (vapid == null) {
+      vapid = generate("vapid-" + TestConfig.RUN_ID);
+    }
+    return vapid;
   }
 
   public static TestKey generate(String kid) {

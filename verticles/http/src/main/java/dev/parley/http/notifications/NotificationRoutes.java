@@ -3,6 +3,7 @@ package dev.parley.http.notifications;
 import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.NotificationActions;
+import dev.parley.contract.NotificationPreferences;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.Requests;
 import dev.parley.http.auth.Principal;
@@ -13,8 +14,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Notifications and room mutes: the stored notifications of the caller (newest first, with read flags), marking
- * them read, and muting rooms. Stored by persistence; the notifier verticle creates them from the message
+ * Notifications and their preferences: the stored notifications of the caller (newest first, with read flags),
+ * marking them read, the caller's preferences and per-room levels (a mute is level none). Stored by persistence; the notifier verticle creates them from the message
  * stream and delivers them live.
  */
 public final class NotificationRoutes {
@@ -32,6 +33,12 @@ public final class NotificationRoutes {
     api.get("/notifications/mutes").handler(ctx -> reply(ctx, request(NotificationActions.MUTES, caller(ctx))));
     api.post("/rooms/:roomId/mute").handler(ctx -> noContent(ctx, request(NotificationActions.MUTE, inRoom(ctx))));
     api.post("/rooms/:roomId/unmute").handler(ctx -> noContent(ctx, request(NotificationActions.UNMUTE, inRoom(ctx))));
+    api.get("/notifications/preferences").handler(ctx -> reply(ctx, request(NotificationActions.PREFERENCES,
+        caller(ctx))));
+    api.put("/notifications/preferences").handler(ctx -> reply(ctx, request(NotificationActions.SET_PREFERENCES,
+        caller(ctx).put("preferences", NotificationPreferences.fromJson(Requests.jsonBody(ctx)).toJson()))));
+    api.put("/rooms/:roomId/notifications").handler(ctx -> reply(ctx, request(NotificationActions.SET_ROOM_LEVEL,
+        inRoom(ctx).put("level", Requests.jsonBody(ctx).getValue("level")))));
   }
 
   private void list(RoutingContext ctx) {
@@ -58,7 +65,7 @@ public final class NotificationRoutes {
     return requests.idempotent(Addresses.PERSISTENCE_NOTIFICATIONS, action, body);
   }
 
-  private static JsonObject caller(RoutingContext ctx) {
+  static JsonObject caller(RoutingContext ctx) {
     return new JsonObject().put("userId", Principal.of(ctx).userId());
   }
 
@@ -66,12 +73,12 @@ public final class NotificationRoutes {
     return caller(ctx).put("roomId", ctx.pathParam("roomId"));
   }
 
-  private static void reply(RoutingContext ctx, Future<JsonObject> result) {
+  static void reply(RoutingContext ctx, Future<JsonObject> result) {
     result.onSuccess(body -> ctx.response().putHeader("content-type", "application/json").end(body.encode()))
         .onFailure(ctx::fail);
   }
 
-  private static void noContent(RoutingContext ctx, Future<?> result) {
+  static void noContent(RoutingContext ctx, Future<?> result) {
     result.onSuccess(done -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 }

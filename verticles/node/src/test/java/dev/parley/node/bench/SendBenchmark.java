@@ -40,19 +40,28 @@ import org.HdrHistogram.Histogram;
  */
 public final class SendBenchmark {
 
+  /** With the notifier: each message mentions its room's owner, who has a Web Push subscription. */
+  private static final Map<String, String> MENTIONS = new java.util.concurrent.ConcurrentHashMap<>();
+
   public static void main(String[] args) {
     int rooms = Integer.getInteger("rooms", 100);
     int sendersPerRoom = Integer.getInteger("sendersPerRoom", 5);
     int seconds = Integer.getInteger("seconds", 20);
     int warmup = Integer.getInteger("warmupSeconds", 5);
     Map<String, String> env = TestConfig.environment();
-    TestNodeLauncher.Started node = TestNodeLauncher.start("""
+    // -Dnotifier=true adds the notifier (with its pushes per PARLEY_PUSH_ENABLED) to compare the send path.
+    TestNodeLauncher.Started node = TestNodeLauncher.start(Boolean.getBoolean("notifier") ? """
+        [{"verticle": "persistence", "instances": 1}, {"verticle": "rooms", "instances": 1},
+         {"verticle": "notifier", "instances": 1}]""" : """
         [{"verticle": "persistence", "instances": 1}, {"verticle": "rooms", "instances": 1}]""", env);
     Vertx vertx = node.vertx();
     JsonObject config = TestConfig.config(env);
     try {
       List<List<String>> roomMembers = new ArrayList<>();
       List<String> roomIds = seed(vertx, config, rooms, sendersPerRoom, roomMembers);
+      if (Boolean.getBoolean("notifier")) {
+        subscribeOwners(vertx, roomIds, roomMembers);
+      }
       System.out.printf("seeded %d rooms x %d senders; warming up %d s%n", rooms, sendersPerRoom, warmup);
       int rate = Integer.getInteger("rate", 0);
       if (rate > 0) {
@@ -66,6 +75,7 @@ public final class SendBenchmark {
             + rooms * sendersPerRoom + " senders)"));
       }
       System.out.println(node.scrape().lines().filter(line -> line.startsWith("parley_send_batch_rows")
+          || line.startsWith("parley_push_") || line.startsWith("parley_notifications_delivered")
           || line.startsWith("parley_send_batch_commit_seconds")).reduce("", (a, b) -> a + b + "\n"));
     } finally {
       Await.result(TestDatabases.drop(vertx, config));
@@ -159,7 +169,8 @@ public final class SendBenchmark {
       return Future.succeededFuture();
     }
     long sent = System.nanoTime();
-    SendMessage send = new SendMessage(room, sender, "b-" + sent + "-" + index, "benchmark message " + index, null);
+    SendMessage send = new SendMessage(room, sender, "b-" + sent + "-" + index, "benchmark message " + index
+        + MENTIONS.getOrDefault(room, ""), null);
     return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, send, new DeliveryOptions().setSendTimeout(30_000))
         .transform(reply -> {
           if (reply.succeeded()) {
@@ -172,6 +183,18 @@ public final class SendBenchmark {
           }
           return loop(vertx, room, sender, end, latency, acks, failures, index + 1);
         });
+  }
+
+  private static void subscribeOwners(Vertx vertx, List<String> roomIds, List<List<String>> members) {
+    dev.parley.common.testing.TestPushService service =
+        Await.result(dev.parley.common.testing.TestPushService.start(vertx));
+    for (int r = 0; r < roomIds.size(); r++) {
+      MENTIONS.put(roomIds.get(r), " @bench_" + r + "_0");
+      Await.result(vertx.eventBus().request(Addresses.PERSISTENCE_PUSH, new JsonObject()
+          .put("userId", members.get(r).get(0)).put("subscription",
+              service.subscription().put("endpoint", service.endpoint() + "?owner=" + r)),
+          new DeliveryOptions().addHeader(Addresses.ACTION, dev.parley.contract.PushActions.SUBSCRIBE)));
+    }
   }
 
   private static List<String> seed(Vertx vertx, JsonObject config, int rooms, int sendersPerRoom,
