@@ -1,5 +1,6 @@
 package dev.parley.socket;
 
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ChatMessage;
 import dev.parley.contract.RoomActions;
@@ -7,8 +8,6 @@ import dev.parley.contract.SendMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -18,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link GatewayClient} over the event bus: requests to the rooms and persistence verticles (with the action
- * header they dispatch on), a bounded number of history reads at once, and last-seq reads of many sockets
+ * {@link GatewayClient} over the event bus: requests to the rooms and persistence verticles through
+ * {@link ServiceRequests} (reads and sends with a clientMsgId are re-sent when their node leaves), a bounded number of history reads at once, and last-seq reads of many sockets
  * coalesced into one request.
  */
 final class EventBusGatewayClient implements GatewayClient {
@@ -27,8 +26,7 @@ final class EventBusGatewayClient implements GatewayClient {
   /** Persistence answers at most this many rooms' last seqs per request. */
   private static final int LAST_SEQS_PAGE = 1000;
 
-  private final Vertx vertx;
-  private final DeliveryOptions requests;
+  private final ServiceRequests requests;
   /** History reads in flight at once (gap fills and resumes); the rest queue instead of timing out. */
   private final Gate historyReads;
   /** Last-seq reads waiting for the next request, by room (see {@link #lastSeq}). */
@@ -36,8 +34,7 @@ final class EventBusGatewayClient implements GatewayClient {
   private boolean lastSeqsInFlight;
 
   EventBusGatewayClient(Vertx vertx, SocketConfig config) {
-    this.vertx = vertx;
-    this.requests = new DeliveryOptions().setSendTimeout(config.requestTimeoutMs());
+    this.requests = new ServiceRequests(vertx, config.requestTimeoutMs());
     this.historyReads = new Gate(config.maxConcurrentHistoryReads(), config.maxWaitingHistoryReads());
   }
 
@@ -87,12 +84,11 @@ final class EventBusGatewayClient implements GatewayClient {
       rooms.remove();
     }
     lastSeqsInFlight = true;
-    vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_ROOMS,
-            new JsonObject().put("roomIds", new JsonArray(new ArrayList<Object>(batch.keySet()))),
-            new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.LAST_SEQS))
+    requests.<JsonObject>idempotent(Addresses.PERSISTENCE_ROOMS, RoomActions.LAST_SEQS,
+            new JsonObject().put("roomIds", new JsonArray(new ArrayList<Object>(batch.keySet()))))
         .onComplete(reply -> {
           lastSeqsInFlight = false;
-          JsonObject seqs = reply.succeeded() ? reply.result().body().getJsonObject("lastSeqs") : null;
+          JsonObject seqs = reply.succeeded() ? reply.result().getJsonObject("lastSeqs") : null;
           batch.forEach((roomId, waiting) -> waiting.forEach(seq -> {
             if (seqs == null) {
               seq.fail(reply.cause());
@@ -110,27 +106,27 @@ final class EventBusGatewayClient implements GatewayClient {
     if (after >= 0) {
       request.put("after", after);
     }
-    return historyReads.run(() -> vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES, request,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.HISTORY)).map(Message::body));
+    return historyReads.run(() -> requests.<JsonObject>idempotent(Addresses.PERSISTENCE_MESSAGES,
+        RoomActions.HISTORY, request));
   }
 
   @Override
   public Future<SendRequest.Ack> send(String senderId, SendRequest send) {
     SendMessage message = new SendMessage(send.room(), senderId, send.clientMsgId(), send.text(), send.replyTo(),
         send.attachments());
-    return vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND, message, requests)
-        .map(reply -> SendRequest.Ack.of(reply.body()));
+    // Idempotent: a repeat with the same clientMsgId answers the stored message.
+    return requests.<ChatMessage>idempotent(Addresses.PERSISTENCE_SEND, null, message).map(SendRequest.Ack::of);
   }
 
   @Override
   public Future<JsonObject> markRead(String userId, String roomId, long seq) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_MESSAGES,
-        new JsonObject().put("userId", userId).put("roomId", roomId).put("seq", seq),
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, RoomActions.READ)).map(Message::body);
+    // A read marker only moves forward: repeating it changes nothing.
+    return requests.idempotent(Addresses.PERSISTENCE_MESSAGES, RoomActions.READ,
+        new JsonObject().put("userId", userId).put("roomId", roomId).put("seq", seq));
   }
 
   private Future<JsonObject> rooms(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ROOMS, body,
-        new DeliveryOptions(requests).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return RoomActions.READS.contains(action) ? requests.idempotent(Addresses.ROOMS, action, body)
+        : requests.request(Addresses.ROOMS, action, body);
   }
 }

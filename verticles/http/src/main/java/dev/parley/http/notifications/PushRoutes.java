@@ -1,5 +1,6 @@
 package dev.parley.http.notifications;
 
+import dev.parley.common.bus.ServiceRequests;
 import dev.parley.common.push.VapidKeys;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ParleyException;
@@ -7,8 +8,6 @@ import dev.parley.contract.PushActions;
 import dev.parley.http.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,15 +18,13 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class PushRoutes {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  private final ServiceRequests requests;
   private final SubscriptionRequests subscriptions;
   /** Null when no VAPID keys are configured: Web Push is off. */
   private final VapidKeys vapid;
 
   public PushRoutes(Vertx vertx, long requestTimeoutMs, boolean allowInsecureEndpoints, VapidKeys vapid) {
-    this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(requestTimeoutMs);
+    this.requests = new ServiceRequests(vertx, requestTimeoutMs);
     this.subscriptions = new SubscriptionRequests(allowInsecureEndpoints);
     this.vapid = vapid;
   }
@@ -56,7 +53,6 @@ public final class PushRoutes {
   }
 
   private Future<JsonObject> request(String action, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(Addresses.PERSISTENCE_PUSH, body,
-        new DeliveryOptions(options).addHeader(Addresses.ACTION, action)).map(Message::body);
+    return requests.request(Addresses.PERSISTENCE_PUSH, action, body);
   }
 }
