@@ -31,8 +31,36 @@ export function isOpen() {
   return bridge.eb != null && bridge.eb.state === EventBus.OPEN;
 }
 
+const RENEW_BEFORE_MS = 60000;  // the bridge closes a socket whose token has expired (4401): renew first
+let renewTimer = null;
+
+/** The token's `exp` in epoch ms, or null if it cannot be read. */
+function tokenExpiry(token) {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).exp * 1000;
+  } catch (unreadable) {
+    return null;
+  }
+}
+
+/** Refreshes the login a minute before the access token expires; the new token reaches the bridge via setToken. */
+function scheduleRenewal() {
+  clearTimeout(renewTimer);
+  const exp = state.session && tokenExpiry(state.session.accessToken);
+  if (!exp) return;
+  renewTimer = setTimeout(() => {
+    if (bridge.wanted && state.session) refreshTokens().catch(() => {});
+  }, Math.max(5000, exp - Date.now() - RENEW_BEFORE_MS));
+}
+
 export function setToken(token) {
-  if (bridge.eb) bridge.eb.defaultHeaders = { token };
+  if (bridge.eb) {
+    bridge.eb.defaultHeaders = { token };
+    // An idle page sends no frames: tell the bridge about the fresh token now (chat.auth adopts it).
+    if (isOpen()) bridge.eb.send('chat.auth', {}, { token }, () => {});
+  }
+  scheduleRenewal();
 }
 
 export function connect() {
@@ -49,6 +77,7 @@ export function connect() {
   bridge.confirmed = new Set();
   eb.onopen = () => {
     bridge.delay = 500;
+    scheduleRenewal();
     setConn('open', 'live');
     eb.registerHandler('chat.user.' + state.session.user.id, (error, message) => {
       if (!error) handlers.userEvent(message.body);
@@ -79,6 +108,7 @@ export function connect() {
 export function disconnect() {
   bridge.wanted = false;
   bridge.wasOpen = false;
+  clearTimeout(renewTimer);
   const eb = bridge.eb;
   bridge.eb = null;
   if (eb) { try { eb.close(); } catch (ignored) { /* closing anyway */ } }
