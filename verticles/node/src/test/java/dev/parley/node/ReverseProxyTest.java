@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
 import dev.parley.common.testing.TestDatabases;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -147,20 +150,37 @@ class ReverseProxyTest {
 
   /**
    * SockJS's XHR transports use one session over several requests: without the proxy's hash on the session id,
-   * half of them would land on the edge that does not hold the session. A second receive request on a session
-   * whose first is still open is answered {@code c[2010,...]} by the node that holds it; another node would open a
-   * new session instead ({@code o}).
+   * half of them would land on the edge that does not hold the session. While a session's streaming receive is
+   * open, another receive request is answered {@code c[2010,...]} by the node that holds it; another node would open
+   * a new session instead ({@code o}).
    */
   @Test
   void sockJsXhrRequestsOfOneSessionReachOneEdge() {
-    for (int round = 0; round < 4; round++) {
-      String session = sockJsSession();
-      assertThat(xhr(session + "xhr", null).bodyAsString()).startsWith("o");
-      // The first receive waits for data (or the heartbeat): it stays open while the second one is sent.
-      web.request(HttpMethod.POST, PROXY_PORT, "127.0.0.1", session + "xhr").putHeader("Origin", ORIGIN).send();
-      HttpResponse<Buffer> second = awaitXhr(session + "xhr", body -> !body.startsWith("h"));
-      assertThat(second.bodyAsString()).as("round " + round).startsWith("c[2010");
-      assertThat(upstreamsOf(session)).as("round " + round).hasSize(1);
+    HttpClient http = client.createHttpClient();
+    try {
+      for (int round = 0; round < 4; round++) {
+        String session = sockJsSession();
+        Promise<Void> opened = Promise.promise();
+        StringBuilder received = new StringBuilder();
+        HttpClientResponse streaming = Await.result(http.request(HttpMethod.POST, PROXY_PORT, "127.0.0.1",
+                session + "xhr_streaming")
+            .compose(request -> request.putHeader("Origin", ORIGIN).send())
+            .onSuccess(response -> response.handler(chunk -> {
+              received.append(chunk.toString());
+              // After a prelude of 'h's, the open frame: the session exists and this request is its receiver.
+              if (received.toString().contains("\no\n")) {
+                opened.tryComplete();
+              }
+            })));
+        Await.result(opened.future(), Duration.ofSeconds(10));
+
+        HttpResponse<Buffer> second = xhr(session + "xhr", null);
+        assertThat(second.bodyAsString()).as("round " + round).startsWith("c[2010");
+        assertThat(upstreamsOf(session)).as("round " + round).hasSize(1);
+        streaming.request().connection().close();
+      }
+    } finally {
+      http.close();
     }
   }
 

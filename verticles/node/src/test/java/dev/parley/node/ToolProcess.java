@@ -71,6 +71,11 @@ final class ToolProcess implements AutoCloseable {
   }
 
   String tail() {
+    return tail(log);
+  }
+
+  /** The last 30 lines of a process's log, for a failure message (NodeProcess too). */
+  static String tail(Path log) {
     try {
       List<String> lines = Files.readAllLines(log);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
