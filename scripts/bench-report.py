@@ -2,18 +2,9 @@
 """Writes docs/benchmarks.md from scripts/bench's results.jsonl (argv[1]) for the suite size argv[2], followed by
 the hand-written docs/benchmarks-notes.md. Run from the repository root."""
 import json
-import platform
-import subprocess
 import sys
-import datetime
 
-
-def sh(command):
-    try:
-        return subprocess.run(command, shell=True, capture_output=True, text=True, timeout=10).stdout.strip()
-    except Exception:
-        return "?"
-
+import bench_machine
 
 results = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 size = sys.argv[2] if len(sys.argv) > 2 else "quick"
@@ -21,21 +12,13 @@ by = {}
 for r in results:
     by.setdefault(r["scenario"], []).append(r)
 
-cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
 out = []
 out.append("# Benchmarks\n")
 out.append("Figures measured by `scripts/bench %s` (and `scripts/bench-sends`, `scripts/bench-login`) on the "
            "project's own machine, with the load generator on the same box as the server, MariaDB and Redis. "
            "Re-run them with the same command; raw results are in `/tmp/parley-bench/results.jsonl`.\n" % size)
 out.append("## Machine\n")
-out.append("| | |\n|---|---|")
-out.append("| date | %s |" % datetime.date.today().isoformat())
-out.append("| CPU | %s, %s cores |" % (cpu, sh("nproc")))
-out.append("| memory | %s |" % sh("free -h | awk '/Mem:/ {print $2}'"))
-out.append("| OS | %s |" % platform.platform())
-out.append("| Java | %s |" % sh("java -version 2>&1 | head -1"))
-out.append("| MariaDB | %s |" % sh("mysql -V"))
-out.append("| Redis | %s |" % sh("redis-server --version"))
+out.extend(bench_machine.rows())
 out.append("")
 out.append("The node runs the `all-in-one` profile (persistence, rooms, search, 2 http, 2 socket) with a 3 GiB heap; "
            "Argon2 is lowered to 1 MiB / t=1 and registration limits raised so that tens of thousands of users can be "

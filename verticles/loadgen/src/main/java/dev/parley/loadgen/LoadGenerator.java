@@ -124,7 +124,9 @@ public final class LoadGenerator {
         awaitTime(options.warmupSeconds());
         stats.ackLatency.reset();
         stats.deliveryLatency.reset();
-        say("warm-up of %d s over: latency percentiles restart", options.warmupSeconds());
+        // Server CPU too describes the steady state, not the connect ramp and the warm-up.
+        probe.start();
+        say("warm-up of %d s over: latency percentiles and server CPU restart", options.warmupSeconds());
       }
       awaitTime(Math.max(1, options.durationSeconds() - options.warmupSeconds()));
       loops.forEach(LoadVerticle::stopSending);

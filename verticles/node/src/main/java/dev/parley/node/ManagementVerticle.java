@@ -3,6 +3,7 @@ package dev.parley.node;
 import dev.parley.common.Servers;
 import dev.parley.common.Settings;
 import dev.parley.contract.Addresses;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -12,6 +13,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -30,6 +32,9 @@ final class ManagementVerticle extends VerticleBase {
   private final Map<String, Integer> deployed;
   private final Map<String, String> needs;
   private Readiness readiness;
+  /** {@code parley_node_ready}: the last readiness report, 1 or 0, for alerting (Prometheus cannot read /ready). */
+  private final AtomicInteger ready = new AtomicInteger();
+  private static final long READY_GAUGE_PERIOD_MS = 5000;
 
   ManagementVerticle(Settings settings, ClusterManager clusterManager, PrometheusMeterRegistry registry,
       BooleanSupplier deploymentsComplete, Map<String, Integer> deployed, Map<String, String> needs) {
@@ -47,6 +52,11 @@ final class ManagementVerticle extends VerticleBase {
         settings.integer("cluster.peerTimeoutMs"));
     readiness = new Readiness(vertx, clusterManager, deploymentsComplete, deployed, peers,
         settings.integer("management.checkTimeoutMs", 2000));
+    Gauge.builder("parley_node_ready", ready, AtomicInteger::get)
+        .description("1 when this node's readiness report (GET /ready) passed at its last check (every 5 s), else 0")
+        .register(registry);
+    refreshReadyGauge();
+    vertx.setPeriodic(READY_GAUGE_PERIOD_MS, id -> refreshReadyGauge());
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
@@ -61,6 +71,10 @@ final class ManagementVerticle extends VerticleBase {
 
     Future<HttpServer> server = Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "management");
     return Future.all(readyConsumer, metricsConsumer, PeerCheck.answerPings(vertx, clusterManager), server);
+  }
+
+  private void refreshReadyGauge() {
+    readiness.report().onSuccess(report -> ready.set(report.getBoolean("ready") ? 1 : 0));
   }
 
   private void ready(RoutingContext ctx) {

@@ -128,11 +128,6 @@ final class NodeProcess {
   }
 
   String tail() {
-    try {
-      List<String> lines = Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException unreadable) {
-      return "(no log)";
-    }
+    return ToolProcess.tail(log);
   }
 }

@@ -69,6 +69,7 @@ final class EventRelay {
   private final String topic;
   private final String lockName;
   private final Counter relayed;
+  private final RelayLag lag;
   private final long gapCheckMs;
   private static final AtomicInteger LEADERS = new AtomicInteger();
 
@@ -103,6 +104,7 @@ final class EventRelay {
     Gauge.builder("parley_events_relay_leaders", LEADERS, AtomicInteger::get)
         .description("Relay instances on this node holding a relay lock (one lock per MySQL shard)")
         .register(registry);
+    this.lag = new RelayLag(registry, mysql.database());
   }
 
   /** Sets up Kafka (when enabled) and the readiness check; leadership is sought in the background. */
@@ -179,6 +181,7 @@ final class EventRelay {
     leader = true;
     long myTerm = ++term;
     LEADERS.incrementAndGet();
+    lag.atHead();
     connection.closeHandler(closed -> {
       if (term == myTerm && leader) {
         resign("its lock connection closed");
@@ -209,6 +212,7 @@ final class EventRelay {
     leader = false;
     term++;
     LEADERS.decrementAndGet();
+    lag.resigned();
     LOG.info("relay: no longer leading ({})", why);
     if (lock != null) {
       MySQLConnection held = lock;
@@ -259,6 +263,7 @@ final class EventRelay {
           if (events.size() >= options.pageSize()) {
             vertx.runOnContext(v -> poll(myTerm));
           } else {
+            lag.atHead();
             later(options.pollMs(), () -> poll(myTerm));
           }
         });

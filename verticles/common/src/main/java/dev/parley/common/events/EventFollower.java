@@ -8,6 +8,7 @@ import dev.parley.contract.MessageEvent;
 import dev.parley.contract.MessageEvents;
 import dev.parley.contract.StreamActions;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -276,12 +277,23 @@ public final class EventFollower {
     private boolean overflowed;
     private boolean checkingGaps;
     private long observedHead = -1;
+    /** The newest outbox id of the last tail check, for the lag gauge (0 before the first check). */
+    private long latestHead;
     private final Promise<Void> caughtUp = Promise.promise();
 
     ShardCursor(int shard, long start) {
       this.shard = shard;
       this.start = start;
       this.watermark = new EventWatermark(start, options.gapTimeoutMs());
+      Gauge.builder("parley_stream_lag_events", this, ShardCursor::lag).tag("consumer", name)
+          .tag("shard", String.valueOf(shard))
+          .description("Outbox events a stream consumer has not applied: the newest id its tail check saw minus its"
+              + " watermark")
+          .register(Meters.registry());
+    }
+
+    private double lag() {
+      return Math.max(0, latestHead - watermark.low());
     }
 
     private void onLive(List<MessageEvent> events) {
@@ -464,6 +476,7 @@ public final class EventFollower {
               new JsonObject().put("shard", shard))
           .map(reply -> reply.getLong("maxId", 0L))
           .onSuccess(head -> {
+            latestHead = head;
             if (stopped || paused) {
               return;
             }
