@@ -1,5 +1,6 @@
 package dev.parley.node;
 
+import dev.parley.common.testing.TestSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;

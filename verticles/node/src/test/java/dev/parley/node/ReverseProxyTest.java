@@ -1,5 +1,6 @@
 package dev.parley.node;
 
+import dev.parley.common.testing.TestSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
@@ -30,7 +31,6 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -186,8 +186,6 @@ class ReverseProxyTest {
 
   /** The whole XHR flow: open, send bridge frames with xhr_send, receive the replies by polling. */
   @Test
-  @Disabled("the socket verticle's SockJS route has no BodyHandler: xhr_send answers 500 (\"No BodyHandler was"
-      + " executed on the route\"), through the proxy or not; enable once verticles/socket adds one")
   void sockJsXhrTransportThroughTheProxy() {
     ApiClient.User member = api.register();
     String room = api.room(member, "private");
