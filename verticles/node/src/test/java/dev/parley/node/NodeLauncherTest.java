@@ -74,7 +74,7 @@ class NodeLauncherTest {
       JsonObject report = ready.bodyAsJsonObject();
       assertThat(report.getString("status")).isEqualTo("UP");
       assertThat(report.getJsonObject("checks").fieldNames())
-          .containsExactlyInAnyOrder("cluster", "deployments", "peers", "mysql", "redis", "search-index");
+          .containsExactlyInAnyOrder("cluster", "deployments", "peers", "attachments", "mysql", "redis", "search-index");
       // An all-in-one node serves itself everything its verticles need.
       assertThat(report.getJsonObject("checks").getJsonObject("peers").getBoolean("ok")).isTrue();
       assertThat(report.getJsonObject("checks").getJsonObject("cluster").getInteger("members")).isEqualTo(1);
