@@ -176,6 +176,8 @@ class ReverseProxyTest {
 
         HttpResponse<Buffer> second = xhr(session + "xhr", null);
         assertThat(second.bodyAsString()).as("round " + round).startsWith("c[2010");
+        // nginx logs a request after answering it: wait for the poll's line before counting upstreams.
+        awaitLogged(session + "xhr ");
         assertThat(upstreamsOf(session)).as("round " + round).hasSize(1);
         streaming.request().connection().close();
       }
@@ -255,6 +257,16 @@ class ReverseProxyTest {
       return Files.readString(proxyDir.resolve("logs/access.log"));
     } catch (IOException unreadable) {
       throw new UncheckedIOException(unreadable);
+    }
+  }
+
+  private static void awaitLogged(String uri) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!accessLog().contains(" " + uri)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("nginx never logged " + uri);
+      }
+      Await.result(client.timer(100));
     }
   }
 
