@@ -7,6 +7,7 @@ import java.util.List;
 record SocketConfig(
     List<String> allowedOrigins,
     int heartbeatMs,
+    int sockJsSessionTimeoutMs,
     int authTimeoutMs,
     int maxFrameBytes,
     int writeQueueMaxBytes,
@@ -32,6 +33,7 @@ record SocketConfig(
     return new SocketConfig(
         settings.strings("socket.allowedOrigins"),
         settings.integer("socket.heartbeatMs", 25_000),
+        settings.integer("socket.sockJsSessionTimeoutMs", 15_000),
         settings.integer("socket.authTimeoutMs", 5_000),
         settings.integer("socket.maxFrameBytes", 65_536),
         settings.integer("socket.writeQueueMaxBytes", 1_048_576),

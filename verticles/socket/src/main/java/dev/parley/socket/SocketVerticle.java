@@ -115,6 +115,9 @@ public final class SocketVerticle extends VerticleBase {
     router.post("/eventbus/*").handler(BodyHandler.create(false).setBodyLimit(config.maxFrameBytes() * 4L));
     SockJSHandlerOptions sockJs = new SockJSHandlerOptions()
         .setHeartbeatInterval(config.heartbeatMs())
+        // A polling client has no open request between two polls; SockJS's 5 s default dropped sessions of a
+        // busy browser between polls ("Server lost session", seen on xhr-polling under load).
+        .setSessionTimeout(config.sockJsSessionTimeoutMs())
         .setRegisterWriteHandler(false)
         .setLibraryURL(SOCKJS_CLIENT_PATH);
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(bridge::accept));
