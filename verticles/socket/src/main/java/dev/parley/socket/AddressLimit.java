@@ -1,5 +1,6 @@
 package dev.parley.socket;
 
+import dev.parley.common.TrustedProxies;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.shareddata.LocalMap;
@@ -11,7 +12,7 @@ import java.util.Set;
  * per client address, counted for the whole node: all socket verticle instances share one map. Addresses in
  * {@code socket.addressLimitExempt} are not counted; the entry {@code "loopback"} (the default) stands for every
  * loopback address, 127.0.0.0/8 and ::1 (a reverse proxy or a load generator on the same host). 0 turns the
- * limit off.
+ * limit off. Behind a trusted reverse proxy ({@code proxy.trusted}) the address is the forwarded client's.
  */
 final class AddressLimit {
 
@@ -19,8 +20,10 @@ final class AddressLimit {
   private final int max;
   private final Set<String> exempt;
   private final boolean exemptLoopback;
+  private final TrustedProxies proxies;
 
-  AddressLimit(Vertx vertx, int max, List<String> exempt) {
+  AddressLimit(Vertx vertx, int max, List<String> exempt, TrustedProxies proxies) {
+    this.proxies = proxies;
     this.open = vertx.sharedData().getLocalMap("parley.socket.socketsByAddress");
     this.max = max;
     this.exempt = Set.copyOf(exempt);
@@ -33,11 +36,11 @@ final class AddressLimit {
   }
 
   /**
-   * Takes a place for a socket from {@code remote}: a release action to run once when the socket closes, or
-   * null when the address holds its maximum already.
+   * Takes a place for a socket from {@code peer} (or the client it forwards for): a release action to run once
+   * when the socket closes, or null when the address holds its maximum already.
    */
-  Runnable take(SocketAddress remote) {
-    String address = remote == null ? null : remote.hostAddress();
+  Runnable take(SocketAddress peer, String forwardedFor) {
+    String address = proxies.client(peer, forwardedFor);
     if (max <= 0 || address == null || exempt.contains(address) || exemptLoopback && loopback(address)) {
       return () -> { };
     }

@@ -34,7 +34,7 @@ final class BridgeEndpoint {
   }
 
   void accept(SockJSSocket socket) {
-    Runnable release = addresses.take(socket.remoteAddress());
+    Runnable release = addresses.take(socket.remoteAddress(), socket.headers().get("X-Forwarded-For"));
     if (release == null) {
       socket.close(CloseCodes.RATE_LIMITED, "too many sockets from this address");
       return;

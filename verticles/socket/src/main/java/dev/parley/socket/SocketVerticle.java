@@ -5,6 +5,7 @@ import dev.parley.common.Meters;
 import dev.parley.common.RedisSupport;
 import dev.parley.common.Servers;
 import dev.parley.common.Settings;
+import dev.parley.common.TrustedProxies;
 import dev.parley.common.auth.AccessTokens;
 import dev.parley.common.auth.SessionGuard;
 import io.vertx.core.Future;
@@ -90,15 +91,16 @@ public final class SocketVerticle extends VerticleBase {
           .setMaxWebSocketMessageSize(config.maxFrameBytes() * CODEC_FRAME_FACTOR)
           .setPerMessageWebSocketCompressionSupported(false)
           .setPerFrameWebSocketCompressionSupported(false);
-      return Servers.listen(vertx.createHttpServer(options).requestHandler(router()), settings, "socket");
+      return Servers.listen(vertx.createHttpServer(options).requestHandler(router(TrustedProxies.from(settings))), settings, "socket");
     }).onSuccess(listening -> {
       server = listening;
       LOG.info("socket verticle started on port {}", listening.actualPort());
     });
   }
 
-  private Router router() {
-    AddressLimit addresses = new AddressLimit(vertx, config.maxConnectionsPerAddress(), config.addressLimitExempt());
+  private Router router(TrustedProxies proxies) {
+    AddressLimit addresses = new AddressLimit(vertx, config.maxConnectionsPerAddress(), config.addressLimitExempt(),
+        proxies);
     WebSocketEndpoint webSockets = new WebSocketEndpoint(vertx, config, origins, addresses, auth, hub, sessions);
     BridgeEndpoint bridge = new BridgeEndpoint(vertx, config, addresses, auth, hub, sessions);
     Router router = Router.router(vertx);

@@ -54,7 +54,7 @@ final class WebSocketEndpoint {
     String header = ctx.request().getHeader("Authorization");
     String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim()
         : ctx.request().getParam("token");
-    Runnable release = addresses.take(ctx.request().remoteAddress());
+    Runnable release = addresses.take(ctx.request().remoteAddress(), ctx.request().getHeader("X-Forwarded-For"));
     if (release == null) {
       ctx.response().setStatusCode(429).putHeader("Retry-After", "10").putHeader("Content-Type", "application/json")
           .end(new ParleyException(ErrorCode.RATE_LIMITED, "too many sockets from this address "

@@ -2,6 +2,7 @@ package dev.parley.http.auth;
 
 import dev.parley.common.RedisSupport;
 import dev.parley.common.Settings;
+import dev.parley.common.TrustedProxies;
 import dev.parley.common.auth.AccessTokens;
 import dev.parley.common.auth.SessionGuard;
 import dev.parley.common.auth.TokenRejected;
@@ -40,6 +41,7 @@ public final class AccountsApi {
   private final Vertx vertx;
   private final Settings settings;
   private final AuthConfig config;
+  private final TrustedProxies proxies;
   private final ServiceRequests requests;
   private final PasswordHasher hasher;
   private Redis redis;
@@ -56,6 +58,7 @@ public final class AccountsApi {
     this.vertx = vertx;
     this.settings = settings;
     this.config = AuthConfig.from(settings);
+    this.proxies = TrustedProxies.from(settings);
     this.hasher = new PasswordHasher(config.argon2());
     this.requests = new ServiceRequests(vertx, 10_000);
   }
@@ -297,8 +300,8 @@ public final class AccountsApi {
     });
   }
 
-  private static String clientIp(RoutingContext ctx) {
-    String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+  private String clientIp(RoutingContext ctx) {
+    String address = proxies.client(ctx.request().remoteAddress(), ctx.request().getHeader("X-Forwarded-For"));
     return address == null ? "unknown" : address;
   }
 
