@@ -54,11 +54,25 @@ public record RoomStanding(JsonObject room, String role) {
   }
 
   public RoomStanding requireMember() {
-    requireVisible();
-    if (!member()) {
-      throw new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room");
+    ParleyException refused = refusal(true, isPublic(), member());
+    if (refused != null) {
+      throw refused;
     }
     return this;
+  }
+
+  /**
+   * The one 404/403 rule of a member-only action, wherever the standing was read (here, persistence's access
+   * check, the send batch): null for a member; for anyone else a room that does not exist or is private is 404
+   * (a private room does not exist for outsiders), a public one 403.
+   */
+  public static ParleyException refusal(boolean exists, boolean isPublic, boolean member) {
+    if (exists && member) {
+      return null;
+    }
+    return exists && isPublic
+        ? new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room")
+        : notFound();
   }
 
   public RoomStanding requireAdmin() {

@@ -42,6 +42,27 @@ final class ServerProbe {
     }
   }
 
+  /**
+   * The server's write-side system calls and bytes so far ({@code syscw} and {@code wchar} of /proc/PID/io: every
+   * write, writev and send, to clients, MySQL, Redis and logs alike), or zeros when unreadable.
+   */
+  long[] writes() {
+    long calls = 0;
+    long bytes = 0;
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+        if (line.startsWith("syscw:")) {
+          calls = Long.parseLong(line.substring(6).trim());
+        } else if (line.startsWith("wchar:")) {
+          bytes = Long.parseLong(line.substring(6).trim());
+        }
+      }
+    } catch (IOException | RuntimeException unreadable) {
+      // reported as zeros
+    }
+    return new long[] {calls, bytes};
+  }
+
   long rssKiB() {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {

@@ -1,7 +1,7 @@
 package dev.parley.persistence;
 
-import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
+import dev.parley.contract.RoomStanding;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -22,7 +22,7 @@ record Access(long roomId, boolean isPublic, String role, long lastSeq) {
   static Future<Access> load(SqlClient client, long roomId, long userId) {
     return client.preparedQuery(QUERY).execute(Tuple.of(userId, roomId)).map(rows -> {
       if (rows.size() == 0) {
-        throw new ParleyException(ErrorCode.NOT_FOUND, "no such room");
+        throw RoomStanding.notFound();
       }
       Row row = rows.iterator().next();
       return new Access(roomId, "public".equals(row.getString("visibility")), row.getString("role"),
@@ -40,10 +40,9 @@ record Access(long roomId, boolean isPublic, String role, long lastSeq) {
 
   /** Members pass; others get 404 (private room) or 403 (public room). */
   Access requireMember() {
-    if (!member()) {
-      throw isPublic
-          ? new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room")
-          : new ParleyException(ErrorCode.NOT_FOUND, "no such room");
+    ParleyException refused = RoomStanding.refusal(true, isPublic, member());
+    if (refused != null) {
+      throw refused;
     }
     return this;
   }

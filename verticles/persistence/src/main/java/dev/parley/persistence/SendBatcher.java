@@ -2,9 +2,9 @@ package dev.parley.persistence;
 
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ChatMessage;
-import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.RoomEvent;
+import dev.parley.contract.RoomStanding;
 import dev.parley.contract.SendMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -264,13 +264,10 @@ final class SendBatcher {
         after.add(() -> pending.promise().tryComplete(new Stored(earlier, false)));
         continue;
       }
-      boolean exists = nextSeq.containsKey(pending.roomId());
-      if (!exists || !members.contains(pending.roomId() + "/" + pending.senderId())) {
-        // A private room is invisible to non-members: the same answer as a room that does not exist.
-        ParleyException refused = exists && publicRooms.contains(pending.roomId())
-            ? new ParleyException(ErrorCode.FORBIDDEN, "you are not a member of this room")
-            : new ParleyException(ErrorCode.NOT_FOUND, "no such room");
-        after.add(() -> pending.promise().tryFail(refused));
+      ParleyException notMember = RoomStanding.refusal(nextSeq.containsKey(pending.roomId()),
+          publicRooms.contains(pending.roomId()), members.contains(pending.roomId() + "/" + pending.senderId()));
+      if (notMember != null) {
+        after.add(() -> pending.promise().tryFail(notMember));
         continue;
       }
       SendMessage send = pending.send();

@@ -9,7 +9,8 @@ import java.nio.file.Path;
  *
  * @param indexPath the index directory (one search verticle instance per directory)
  * @param refreshMs how often searches start seeing what was indexed (near-real-time reader refresh)
- * @param commitIntervalMs how often indexed events are made durable with their stream position
+ * @param commitIntervalMs how often indexed events are made durable with their stream position (each commit
+ *     writes a segment; after a crash the index replays the stream from its last commit)
  * @param ramBufferMb Lucene's indexing buffer
  * @param queryThreads worker threads running searches
  * @param maxQueryChars longest accepted query
@@ -34,7 +35,7 @@ record SearchSettings(Path indexPath, long refreshMs, long commitIntervalMs, dou
     SearchSettings search = new SearchSettings(
         Path.of(settings.string("search.indexPath")),
         settings.integer("search.refreshMs", 500),
-        settings.integer("search.commitIntervalMs", 2000),
+        settings.integer("search.commitIntervalMs", 10_000),
         settings.integer("search.ramBufferMb", 64),
         settings.integer("search.queryThreads", 2),
         settings.integer("search.maxQueryChars", 256),

@@ -4,7 +4,7 @@ import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ChatMessage;
 import dev.parley.contract.RoomActions;
-import dev.parley.contract.SendMessage;
+import dev.parley.contract.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -112,10 +112,9 @@ final class EventBusGatewayClient implements GatewayClient {
 
   @Override
   public Future<SendRequest.Ack> send(String senderId, SendRequest send) {
-    SendMessage message = new SendMessage(send.room(), senderId, send.clientMsgId(), send.text(), send.replyTo(),
-        send.attachments());
     // Idempotent: a repeat with the same clientMsgId answers the stored message.
-    return requests.<ChatMessage>idempotent(Addresses.PERSISTENCE_SEND, null, message).map(SendRequest.Ack::of);
+    return requests.<ChatMessage>idempotent(Addresses.PERSISTENCE_SEND, null, send.message(senderId))
+        .map(SendRequest.Ack::of);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.parley.socket;
 
+import dev.parley.contract.SendRequest;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.parley.socket;
 import dev.parley.common.auth.AccessTokens.Claims;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.RoomEvent;
+import dev.parley.contract.SendRequest;
 import dev.parley.contract.UserEvent;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -35,6 +35,7 @@ final class SessionHub {
   private final Map<String, Set<Session>> byUser = new HashMap<>();
   private final Map<String, RoomChannel> channels = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long reportTimer = -1;
 
   /** A room followed by local sessions: its clustered consumer and who gets its events. */
   private static final class RoomChannel {
@@ -60,6 +61,7 @@ final class SessionHub {
         closeLoginSession(message.body().getString("sessionId")));
     consumers.add(users);
     consumers.add(revoked);
+    reportTimer = vertx.setPeriodic(1000, tick -> metrics.reportDelivered());
     return Future.all(users.completion(), revoked.completion()).mapEmpty();
   }
 
@@ -159,6 +161,7 @@ final class SessionHub {
     for (Session session : new ArrayList<>(channel.sessions)) {
       session.onRoomEvent(event, address, frame);
     }
+    metrics.reportDelivered();
   }
 
   /** Membership changes follow the user's sockets; then the event itself is delivered to them. */
@@ -195,6 +198,8 @@ final class SessionHub {
   }
 
   Future<Void> stop() {
+    vertx.cancelTimer(reportTimer);
+    metrics.reportDelivered();
     List<Future<Void>> unregistered = new ArrayList<>();
     consumers.forEach(consumer -> unregistered.add(consumer.unregister()));
     channels.values().forEach(channel -> unregistered.add(channel.consumer.unregister()));

@@ -15,6 +15,8 @@ final class SocketMetrics {
   private final Counter received;
   private final Counter slowConsumers;
   private final Timer deliveryLatency;
+  /** Frames written since the last report: event-loop confined (one SocketMetrics per verticle instance). */
+  private long unreported;
 
   SocketMetrics(MeterRegistry registry) {
     registry.gauge("parley_socket_sessions", OPEN);
@@ -41,8 +43,17 @@ final class SocketMetrics {
     OPEN.decrementAndGet();
   }
 
+  /** Counts a frame written; the meter is updated by {@link #reportDelivered()}, not once per socket. */
   void delivered() {
-    delivered.increment();
+    unreported++;
+  }
+
+  /** Adds the frames written since the last call to the meter: after each event's fan-out, and every second. */
+  void reportDelivered() {
+    if (unreported > 0) {
+      delivered.increment(unreported);
+      unreported = 0;
+    }
   }
 
   void received() {

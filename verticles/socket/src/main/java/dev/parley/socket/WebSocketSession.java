@@ -4,6 +4,7 @@ import dev.parley.common.auth.AccessTokens.Claims;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.SendMessage;
+import dev.parley.contract.SendRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;

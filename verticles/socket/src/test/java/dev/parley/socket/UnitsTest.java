@@ -1,22 +1,19 @@
 package dev.parley.socket;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.parley.contract.ChatMessage;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketFrameType;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The socket module's small rules, without sockets: Gate, TokenBucket, frame assembly, send parsing, room ids. */
+/** The socket module's small rules, without sockets: Gate, TokenBucket, frame assembly (send parsing and room ids: contract SendRequestTest). */
 class UnitsTest {
 
   @Nested
@@ -130,51 +127,6 @@ class UnitsTest {
     void theLimitCountsEveryFragment() {
       assertThat(refusal(WebSocketFrameType.TEXT, false, new byte[6])).isZero();
       assertThat(refusal(WebSocketFrameType.CONTINUATION, true, new byte[5])).isEqualTo((short) 4413);
-    }
-  }
-
-  @Nested
-  class Sends {
-
-    @Test
-    void bothFrontEndsParseToTheSameRequest() {
-      SendRequest ws = SendRequest.fromFrame(new JsonObject().put("type", "send").put("id", "c1").put("room", "5")
-          .put("text", "hi").put("replyTo", 3));
-      SendRequest bridge = SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c1").put("room", "5")
-          .put("text", "hi").put("replyTo", 3));
-      assertThat(ws).isEqualTo(bridge).isEqualTo(new SendRequest("5", "c1", "hi", 3L, java.util.List.of()));
-    }
-
-    @Test
-    void badFieldsAreNamed() {
-      assertThatThrownBy(() -> SendRequest.fromFrame(new JsonObject().put("room", "5").put("text", "x")))
-          .hasFieldOrPropertyWithValue("field", "id");
-      assertThatThrownBy(() -> SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c").put("room", "05")
-          .put("text", "x"))).hasFieldOrPropertyWithValue("field", "room");
-      assertThatThrownBy(() -> SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c").put("room", "5")))
-          .hasFieldOrPropertyWithValue("field", "text");
-      assertThatThrownBy(() -> SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c").put("room", "5")
-          .put("text", "x").put("replyTo", "3"))).hasFieldOrPropertyWithValue("field", "replyTo");
-      assertThatThrownBy(() -> SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c".repeat(129))
-          .put("room", "5").put("text", "x"))).hasFieldOrPropertyWithValue("field", "clientMsgId");
-    }
-
-    @Test
-    void oneAckTwoWrappings() {
-      SendRequest.Ack ack = SendRequest.Ack.of(new ChatMessage("5-7", "5", 7, "u1", "hi", 1000, "c1", null, null,
-          false));
-      assertThat(new JsonObject(ack.frame("c1"))).isEqualTo(new JsonObject().put("type", "ack").put("id", "c1")
-          .put("room", "5").put("seq", 7L).put("msgId", "5-7").put("ts", 1000L));
-      assertThat(ack.reply()).isEqualTo(new JsonObject().put("seq", 7L).put("msgId", "5-7").put("ts", 1000L));
-    }
-  }
-
-  @Test
-  void roomIdsAreCanonicalNumbers() {
-    assertThat(RoomIds.canonical("5")).isTrue();
-    assertThat(RoomIds.canonical("123456789012345678")).isTrue();
-    for (String bad : new String[] {"05", "+5", "-5", "0", "5 ", "", "a", "1234567890123456789", null}) {
-      assertThat(RoomIds.canonical(bad)).as(String.valueOf(bad)).isFalse();
     }
   }
 }

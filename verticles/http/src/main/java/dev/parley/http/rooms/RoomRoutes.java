@@ -5,6 +5,7 @@ import dev.parley.contract.Addresses;
 import dev.parley.contract.ChatMessage;
 import dev.parley.contract.RoomActions;
 import dev.parley.contract.SendMessage;
+import dev.parley.contract.SendRequest;
 import dev.parley.http.Requests;
 import dev.parley.http.auth.Principal;
 import io.vertx.core.Future;
@@ -12,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
 
 /**
  * The Rooms and Messages part of the REST contract. Each route turns the request into an event-bus request to
@@ -96,13 +96,9 @@ public final class RoomRoutes {
   }
 
   private void send(RoutingContext ctx) {
-    JsonObject body = Requests.jsonBody(ctx);
-    List<String> attachments = SendMessage.attachmentIds(body.getValue("attachments"));
-    // With attachments the text may be empty or absent.
-    String text = attachments.isEmpty() ? Requests.requiredString(body, "text") : Requests.optionalString(body, "text");
-    SendMessage send = new SendMessage(ctx.pathParam("roomId"), Principal.of(ctx).userId(),
-        Requests.requiredString(body, "clientMsgId"), text == null ? "" : text, Requests.optionalLong(body, "replyTo"),
-        attachments);
+    // The one validation of every front end (WebSocket, bridge, REST).
+    SendMessage send = SendRequest.fromRest(ctx.pathParam("roomId"), Requests.jsonBody(ctx))
+        .message(Principal.of(ctx).userId());
     // Idempotent: a repeat with the same clientMsgId answers the stored message.
     requests.<ChatMessage>exchange(Addresses.PERSISTENCE_SEND, null, send, true)
         .onSuccess(reply -> ctx.response()

@@ -1,4 +1,4 @@
-package dev.parley.socket;
+package dev.parley.contract;
 
 import java.util.regex.Pattern;
 
@@ -7,14 +7,14 @@ import java.util.regex.Pattern;
  * address is a room only in that form: "chat.room.05" would name room 5 to the rooms verticle and yet be a
  * second clustered consumer and a second stream here.
  */
-final class RoomIds {
+public final class RoomIds {
 
   private static final Pattern CANONICAL = Pattern.compile("[1-9][0-9]{0,17}");
 
   private RoomIds() {
   }
 
-  static boolean canonical(String roomId) {
+  public static boolean canonical(String roomId) {
     return roomId != null && CANONICAL.matcher(roomId).matches();
   }
 }

@@ -1,31 +1,42 @@
-package dev.parley.socket;
+package dev.parley.contract;
 
-import dev.parley.contract.ChatMessage;
-import dev.parley.contract.ParleyException;
-import dev.parley.contract.SendMessage;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * A send from any socket front end, validated one way: the WebSocket {@code send} frame
- * ({@code {id, room, text, replyTo?, attachments?}}) and the bridge's {@code chat.send} body
- * ({@code {clientMsgId, room, text, replyTo?, attachments?}}) differ only in the name of the client's message id. Text rules
- * (length, trimming) are persistence's, the same for REST; here the shape. With attachments the text may be
+ * A send from any front end, validated one way: the WebSocket {@code send} frame
+ * ({@code {id, room, text, replyTo?, attachments?}}), the bridge's {@code chat.send} body
+ * ({@code {clientMsgId, room, text, replyTo?, attachments?}}) and REST's {@code POST /rooms/{room}/messages} body
+ * ({@code {clientMsgId, text, replyTo?, attachments?}}, the room in the path) differ only in the name of the
+ * client's message id and where the room is. Text rules (length, trimming) are persistence's; here the shape. With attachments the text may be
  * absent (it is then empty). A bad field is a 400 naming it.
  */
-record SendRequest(String room, String clientMsgId, String text, Long replyTo, List<String> attachments) {
+public record SendRequest(String room, String clientMsgId, String text, Long replyTo, List<String> attachments) {
 
   /** The longest clientMsgId accepted (persistence stores it for idempotency). */
-  static final int MAX_CLIENT_MSG_ID = 128;
+  public static final int MAX_CLIENT_MSG_ID = 128;
 
   /** A WebSocket {@code send} frame. */
-  static SendRequest fromFrame(JsonObject frame) {
+  public static SendRequest fromFrame(JsonObject frame) {
     return of(frame, "id");
   }
 
   /** A bridge {@code chat.send} body. */
-  static SendRequest fromBridge(JsonObject body) {
+  public static SendRequest fromBridge(JsonObject body) {
     return of(body, "clientMsgId");
+  }
+
+  /** A REST body for the room in the path; a path that names no room is 404, as for a room that does not exist. */
+  public static SendRequest fromRest(String room, JsonObject body) {
+    if (!RoomIds.canonical(room)) {
+      throw RoomStanding.notFound();
+    }
+    return of(body.copy().put("room", room), "clientMsgId");
+  }
+
+  /** What persistence stores: this send by {@code senderId} (always the authenticated user). */
+  public SendMessage message(String senderId) {
+    return new SendMessage(room, senderId, clientMsgId, text, replyTo, attachments);
   }
 
   private static SendRequest of(JsonObject json, String idField) {
@@ -61,20 +72,23 @@ record SendRequest(String room, String clientMsgId, String text, Long replyTo, L
     return value;
   }
 
-  /** The one ack of a durable send; each front end wraps it its way. */
-  record Ack(String room, long seq, String msgId, long ts) {
+  /**
+   * The one ack of a durable send; each front end wraps it its way (REST answers the stored message itself,
+   * CONTRACT.md, of which these are the fields).
+   */
+  public record Ack(String room, long seq, String msgId, long ts) {
 
-    static Ack of(ChatMessage message) {
+    public static Ack of(ChatMessage message) {
       return new Ack(message.roomId(), message.seq(), message.id(), message.ts());
     }
 
     /** The WebSocket frame: {@code {type: "ack", id, room, seq, msgId, ts}}. */
-    String frame(String clientMsgId) {
+    public String frame(String clientMsgId) {
       return reply().put("type", "ack").put("id", clientMsgId).put("room", room).encode();
     }
 
     /** The bridge reply body (CONTRACT.md): {@code {seq, msgId, ts}}. */
-    JsonObject reply() {
+    public JsonObject reply() {
       return new JsonObject().put("seq", seq).put("msgId", msgId).put("ts", ts);
     }
   }
