@@ -1,5 +1,6 @@
 package dev.parley.search;
 
+import dev.parley.analysis.ChatAnalyzer;
 import dev.parley.common.HealthChecks;
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
