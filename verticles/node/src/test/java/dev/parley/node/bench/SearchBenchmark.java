@@ -276,9 +276,14 @@ public final class SearchBenchmark {
     }
   }
 
+  /**
+   * The index's files (Lucene's directory is flat), without the temporary files of merges still running: those
+   * come and go while the directory is listed (File.length of a file gone is 0).
+   */
   private static long size(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(file -> !file.getFileName().toString().endsWith(".tmp"))
+          .mapToLong(file -> file.toFile().length()).sum();
     }
   }
 
