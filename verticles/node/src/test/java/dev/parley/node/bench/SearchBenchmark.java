@@ -23,6 +23,7 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +89,9 @@ public final class SearchBenchmark {
     env.put("PARLEY_SEARCH_ENGINE", engine);
     String alias = "parley-bench-" + TestConfig.RUN_ID;
     env.put("PARLEY_SEARCH_OPENSEARCH_INDEX", alias);
+    // Up to 5 minutes to start: on the shared 2-core machine (load average 40-55) the 1-minute default failed.
     TestNodeLauncher.Started node = TestNodeLauncher.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "search"}]""", env);
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "search"}]""", env, Duration.ofMinutes(5));
     Vertx vertx = node.vertx();
     JsonObject config = TestConfig.config(env);
     Path indexPath = Path.of(env.get("PARLEY_SEARCH_INDEXPATH"));
