@@ -142,6 +142,15 @@ public final class Addresses {
    */
   public static final String SEARCH = "parley.search";
 
+  /**
+   * Search verticle (issue 20): rebuild the index from MySQL into a new one while the current one keeps serving
+   * and following the stream, then switch to it (the OpenSearch engine: a new index behind the alias). Body
+   * {@code {}}; reply {@code {engine, messages}} once the new index serves. Fails 503 while the index is not
+   * following the stream or a reindex runs, and on the Lucene engine (which rebuilds in place). Operators reach
+   * it as {@code POST /search/reindex} on any node's management port.
+   */
+  public static final String SEARCH_REINDEX = "parley.search.reindex";
+
   // --- attachments (issue 12) ------------------------------------------------------------------------------
   // The bytes go from the HTTP verticle straight to the blob store (local disk or S3); only their metadata
   // travels here, to the persistence verticle that keeps it on the room's shard.

@@ -3,10 +3,12 @@ package dev.parley.node;
 import dev.parley.common.Servers;
 import dev.parley.common.Settings;
 import dev.parley.contract.Addresses;
+import dev.parley.contract.ParleyException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.spi.cluster.ClusterManager;
@@ -18,7 +20,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The management endpoint every node has, whatever its profile: {@code /health}, {@code /ready} and
- * {@code /metrics} on the management port. It also answers {@link Addresses#NODE_READY} and
+ * {@code /metrics} on the management port, and the operator's {@code POST /search/reindex} (a search verticle
+ * somewhere in the cluster rebuilds its index into a new one without downtime, {@link Addresses#SEARCH_REINDEX};
+ * the answer comes when the new index serves, within {@code management.reindexTimeoutMs}). It also answers {@link Addresses#NODE_READY} and
  * {@link Addresses#NODE_METRICS} locally, so the HTTP verticle can serve the same on the API port.
  */
 final class ManagementVerticle extends VerticleBase {
@@ -63,6 +67,16 @@ final class ManagementVerticle extends VerticleBase {
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", PROMETHEUS_CONTENT_TYPE)
         .end(registry.scrape()));
+    DeliveryOptions reindex = new DeliveryOptions().setSendTimeout(settings.integer("management.reindexTimeoutMs",
+        6 * 3_600_000));
+    router.post("/search/reindex").handler(ctx -> vertx.eventBus().<JsonObject>request(Addresses.SEARCH_REINDEX,
+            new JsonObject(), reindex)
+        .onSuccess(reply -> ctx.json(reply.body()))
+        .onFailure(failure -> {
+          ParleyException error = ParleyException.from(failure);
+          ctx.response().setStatusCode(error.code().status()).putHeader("content-type", "application/json")
+              .end(error.toErrorBody().encode());
+        }));
 
     Future<?> readyConsumer = vertx.eventBus().<Void>localConsumer(Addresses.NODE_READY,
         request -> readiness.report().onSuccess(request::reply)).completion();

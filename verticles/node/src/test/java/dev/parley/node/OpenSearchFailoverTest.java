@@ -7,10 +7,8 @@ import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
 import dev.parley.common.testing.TestDatabases;
 import dev.parley.node.ApiClient.User;
-import dev.parley.search.SearchVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -166,12 +164,16 @@ class OpenSearchFailoverTest {
             failures.add(response.statusCode() + " " + response.bodyAsString());
           }
         }).onFailure(failure -> failures.add(failure.toString())));
-    JsonObject reindexed = Await.result(core.vertx().eventBus().<JsonObject>request(SearchVerticle.REINDEX,
-        new JsonObject(), new DeliveryOptions().setSendTimeout(TimeUnit.MINUTES.toMillis(2)))).body();
+    // The operator's entry point: the core node's management port; the search verticle is on the other node.
+    HttpResponse<Buffer> answer = Await.result(web.post(Integer.parseInt(ENV.get("PARLEY_MANAGEMENT_PORT")),
+        "127.0.0.1", "/search/reindex").timeout(TimeUnit.MINUTES.toMillis(2)).send());
+    assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
+    JsonObject reindexed = answer.bodyAsJsonObject();
     send(5);
     load.cancelTimer(searching);
     Await.result(load.close());
 
+    assertThat(reindexed.getString("engine")).isEqualTo("opensearch");
     assertThat(reindexed.getLong("messages")).isGreaterThanOrEqualTo(indexed);
     String after = opensearch(HttpMethod.GET, "/_alias/" + alias, null).fieldNames().iterator().next();
     assertThat(after).as("the alias names a new index").isNotEqualTo(before);

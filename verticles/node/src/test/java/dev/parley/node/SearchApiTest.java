@@ -192,4 +192,30 @@ class SearchApiTest {
     assertThat(ready.getJsonObject("checks").containsKey("opensearch")).as("the engine's own check")
         .isEqualTo(engine().equals("opensearch"));
   }
+
+  /**
+   * The operator's reindex ({@code POST /search/reindex} on the management port): OpenSearch builds a new index
+   * from MySQL and switches to it, and searches find the same afterwards; Lucene rebuilds in place, so it says no.
+   */
+  @Test
+  void aReindexThroughTheManagementPort() {
+    User user = api.register();
+    String room = api.room(user, "private");
+    String tag = tag();
+    JsonObject sent = api.send(user, room, tag + " 서버가 느려요");
+    api.awaitHits(user, tag, null, 1);
+
+    HttpResponse<Buffer> answer = Await.result(api.web.post(Integer.parseInt(env.get("PARLEY_MANAGEMENT_PORT")),
+        "127.0.0.1", "/search/reindex").send());
+    if (engine().equals("opensearch")) {
+      assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200);
+      assertThat(answer.bodyAsJsonObject().getString("engine")).isEqualTo("opensearch");
+      assertThat(answer.bodyAsJsonObject().getLong("messages")).isGreaterThanOrEqualTo(1);
+      assertThat(ids(api.hits(user, tag + " 서버", null))).containsExactly(room + "-" + sent.getLong("seq"));
+    } else {
+      assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(503);
+      assertThat(answer.bodyAsJsonObject().getJsonObject("error").getString("message"))
+          .contains("rebuilds in place");
+    }
+  }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import dev.parley.contract.Addresses;
+import java.time.Duration;
 import java.util.Map;
 
 /** Starts a real node from test code outside this package (benchmarks), without opening the launcher's API. */
@@ -33,5 +34,10 @@ public final class TestNodeLauncher {
 
   public static Started start(String deployJson, Map<String, String> env) {
     return new Started(TestNodes.start(deployJson, env));
+  }
+
+  /** A node given up to {@code timeout} to start (a benchmark on a shared, loaded machine). */
+  public static Started start(String deployJson, Map<String, String> env, Duration timeout) {
+    return new Started(TestNodes.start(deployJson, env, timeout));
   }
 }

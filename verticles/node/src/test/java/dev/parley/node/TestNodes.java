@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 
 /** Starts real clustered nodes for tests from a profile written on the fly over the project's conf/parley.json. */
@@ -27,5 +28,10 @@ final class TestNodes {
 
   static Node start(String deployJson, Map<String, String> env) {
     return Await.result(Node.start(NodeConfig.load(profile(deployJson), env)));
+  }
+
+  /** With a start timeout of its own (benchmarks on a loaded machine). */
+  static Node start(String deployJson, Map<String, String> env, Duration timeout) {
+    return Await.result(Node.start(NodeConfig.load(profile(deployJson), env)), timeout);
   }
 }

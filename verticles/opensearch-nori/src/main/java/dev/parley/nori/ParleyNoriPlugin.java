@@ -1,5 +1,6 @@
 package dev.parley.nori;
 
+import dev.parley.analysis.LatinWordsFilter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,12 +31,10 @@ import org.opensearch.plugins.Plugin;
  * Registers Lucene's Korean analysis with OpenSearch under the names the official analysis-nori plugin uses
  * (so index settings written for it work unchanged): tokenizer {@code nori_tokenizer} ({@code decompound_mode},
  * {@code discard_punctuation}), filters {@code nori_part_of_speech} ({@code stoptags}) and
- * {@code nori_readingform}, analyzer {@code nori}; plus {@value #LATIN_WORDS}, Parley's English chain for foreign
- * words ({@link LatinWordsFilter}).
+ * {@code nori_readingform}, analyzer {@code nori}; plus {@value LatinWordsFilter#NAME}, Parley's English chain
+ * for foreign words ({@link LatinWordsFilter}, of verticles/analysis).
  */
 public final class ParleyNoriPlugin extends Plugin implements AnalysisPlugin {
-
-  public static final String LATIN_WORDS = "parley_latin_words";
 
   @Override
   public Map<String, AnalysisProvider<TokenizerFactory>> getTokenizers() {
@@ -47,7 +46,7 @@ public final class ParleyNoriPlugin extends Plugin implements AnalysisPlugin {
     return Map.of(
         "nori_part_of_speech", ParleyNoriPlugin::partOfSpeech,
         "nori_readingform", (index, env, name, settings) -> filter(index, name, settings, KoreanReadingFormFilter::new),
-        LATIN_WORDS, (index, env, name, settings) -> filter(index, name, settings, LatinWordsFilter::new));
+        LatinWordsFilter.NAME, (index, env, name, settings) -> filter(index, name, settings, LatinWordsFilter::new));
   }
 
   @Override

@@ -1,7 +1,8 @@
 package dev.parley.search;
 
 import dev.parley.contract.MessageEvent;
-import dev.parley.nori.ParleyNoriPlugin;
+import dev.parley.analysis.ChatAnalyzer;
+import dev.parley.analysis.LatinWordsFilter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class OpenSearchSchema {
         .put("analyzer", new JsonObject().put(ANALYZER, new JsonObject().put("type", "custom")
             .put("tokenizer", "parley_nori")
             .put("filter", new JsonArray().add("nori_part_of_speech").add("nori_readingform").add("lowercase")
-                .add(ParleyNoriPlugin.LATIN_WORDS))));
+                .add(LatinWordsFilter.NAME))));
     JsonObject properties = new JsonObject()
         .put(SearchIndex.ROOM, new JsonObject().put("type", "keyword"))
         .put(SearchIndex.SENDER, new JsonObject().put("type", "keyword"))

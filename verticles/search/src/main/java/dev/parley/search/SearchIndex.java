@@ -1,5 +1,6 @@
 package dev.parley.search;
 
+import dev.parley.analysis.ChatAnalyzer;
 import dev.parley.contract.MessageEvent;
 import java.io.Closeable;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.parley.search;
 
+import dev.parley.analysis.ChatAnalyzer;
 import dev.parley.common.HealthChecks;
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
@@ -51,13 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class SearchVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SearchVerticle.class);
-  /**
-   * Asks one search verticle to rebuild the index from MySQL into a new one while the current one keeps serving,
-   * then to switch (engines whose index every search node shares: OpenSearch). {@code {}} ->
-   * {@code {engine, messages}}.
-   */
-  public static final String REINDEX = "parley.search.reindex";
-
   private enum State { STARTING, REBUILDING, FOLLOWING }
 
   private Settings settings;
@@ -113,7 +107,8 @@ public final class SearchVerticle extends VerticleBase {
           if (engine instanceof OpenSearchEngine openSearch) {
             ready.add(HealthChecks.register(vertx, "opensearch", openSearch::check).onSuccess(consumers::add));
           }
-          MessageConsumer<JsonObject> reindex = vertx.eventBus().consumer(REINDEX, this::onReindex);
+          MessageConsumer<JsonObject> reindex = vertx.eventBus().consumer(Addresses.SEARCH_REINDEX,
+              this::onReindex);
           consumers.add(reindex);
           ready.add(reindex.completion());
           if (KafkaSupport.enabled(settings)) {

@@ -23,6 +23,7 @@ import io.vertx.sqlclient.Tuple;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,8 +89,9 @@ public final class SearchBenchmark {
     env.put("PARLEY_SEARCH_ENGINE", engine);
     String alias = "parley-bench-" + TestConfig.RUN_ID;
     env.put("PARLEY_SEARCH_OPENSEARCH_INDEX", alias);
+    // Up to 5 minutes to start: on the shared 2-core machine (load average 40-55) the 1-minute default failed.
     TestNodeLauncher.Started node = TestNodeLauncher.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "search"}]""", env);
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "search"}]""", env, Duration.ofMinutes(5));
     Vertx vertx = node.vertx();
     JsonObject config = TestConfig.config(env);
     Path indexPath = Path.of(env.get("PARLEY_SEARCH_INDEXPATH"));
@@ -276,9 +278,14 @@ public final class SearchBenchmark {
     }
   }
 
+  /**
+   * The index's files (Lucene's directory is flat), without the temporary files of merges still running: those
+   * come and go while the directory is listed (File.length of a file gone is 0).
+   */
   private static long size(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(file -> !file.getFileName().toString().endsWith(".tmp"))
+          .mapToLong(file -> file.toFile().length()).sum();
     }
   }
 

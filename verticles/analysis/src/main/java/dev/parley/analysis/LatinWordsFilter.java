@@ -1,4 +1,4 @@
-package dev.parley.nori;
+package dev.parley.analysis;
 
 import java.io.IOException;
 import java.util.List;
@@ -16,8 +16,8 @@ import org.apache.lucene.analysis.miscellaneous.ConditionalTokenFilter;
 /**
  * The English chain of Parley's chat analysis, applied only to the tokens Nori tagged as foreign-language words
  * (Latin): possessives removed, accents folded, English stop words dropped, Porter stemming. Korean tokens pass
- * untouched. One class for both engines: the embedded Lucene index and, as the token filter
- * {@value ParleyNoriPlugin#LATIN_WORDS}, OpenSearch.
+ * untouched. One class for both engines: the embedded Lucene index ({@link ChatAnalyzer}) and, as the token
+ * filter {@value #NAME} of Parley's OpenSearch plugin, OpenSearch.
  */
 public final class LatinWordsFilter extends ConditionalTokenFilter {
 
@@ -26,6 +26,9 @@ public final class LatinWordsFilter extends ConditionalTokenFilter {
    * apostrophe ({@code don't} -> don, t; {@code John's} -> john, s).
    */
   public static final CharArraySet STOP_WORDS;
+
+  /** The name under which Parley's OpenSearch plugin registers this filter, and index settings use it. */
+  public static final String NAME = "parley_latin_words";
 
   static {
     CharArraySet words = new CharArraySet(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, false);
