@@ -98,11 +98,11 @@ class AttachmentStorageTest {
       ApiClient.User owner = api.register();
       String room = api.room(owner, "private");
       Await.result(s3.cut());
-      ApiClient.assertError(api.upload(owner, room, ApiClient.file(AttachmentsApiTest.pdf(5000)), "a.pdf",
+      ApiClient.assertError(api.upload(owner, room, ApiClient.file(AttachmentNode.pdf(5000)), "a.pdf",
           "application/pdf"), 503, "unavailable", null);
       assertThat(attachmentRows(room)).isZero();
       Await.result(s3.restore());
-      api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(5000)), "a.pdf", "application/pdf");
+      api.uploaded(owner, room, ApiClient.file(AttachmentNode.pdf(5000)), "a.pdf", "application/pdf");
       assertThat(attachmentRows(room)).isEqualTo(1);
     } finally {
       Await.result(s3.restore());
