@@ -71,6 +71,12 @@ final class SearchIndex implements Closeable {
   static final String WATERMARK = "parley.watermark";
   /** The identities of the streams those positions belong to, one per shard, comma-separated. */
   static final String IDENTITY = "parley.identity";
+  /**
+   * The document layout ({@value #SCHEMA} in the commit): an index of another one (or none, from before file
+   * names were indexed) is built again from MySQL, as OpenSearch's index of another schema version is.
+   */
+  static final String SCHEMA = "parley.schema";
+  static final String SCHEMA_VERSION = "2";
 
   /** Highlight markers around matched terms; the text between them is HTML-escaped. */
   static final String MARK_START = "<mark>";
@@ -117,7 +123,7 @@ final class SearchIndex implements Closeable {
       } else {
         Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
         String stored = data.get(WATERMARK);
-        if (stored == null) {
+        if (stored == null || !SCHEMA_VERSION.equals(data.get(SCHEMA))) {
           found = SearchEngine.Found.MISSING;
         } else {
           position = StreamPosition.parse(stored, data.get(IDENTITY));
@@ -231,7 +237,7 @@ final class SearchIndex implements Closeable {
   /** Makes everything applied so far durable, with the stream position it covers (null: not complete yet). */
   void commit(StreamPosition position) throws IOException {
     Map<String, String> data = position == null ? Map.of()
-        : Map.of(WATERMARK, position.watermarksText(), IDENTITY, position.identitiesText());
+        : Map.of(WATERMARK, position.watermarksText(), IDENTITY, position.identitiesText(), SCHEMA, SCHEMA_VERSION);
     writer.setLiveCommitData(data.entrySet());
     writer.commit();
   }

@@ -9,8 +9,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -218,6 +223,26 @@ class SearchIndexTest {
     index.refreshBlocking();
     assertThat(find("persisted", "1")).containsExactly("1-1");
     assertThat(find("process", "1")).isEmpty();
+  }
+
+  @Test
+  void anIndexOfAnotherSchemaIsBuiltAgain() throws IOException {
+    open();
+    index(message("1", 1, "from before file names were indexed"));
+    index.commit(new StreamPosition(new long[] {42L}, List.of("stream-a")));
+    index.close();
+    assertThat(open().found()).isEqualTo(SearchEngine.Found.READY);
+    index.close();
+
+    // A commit as the previous schema wrote it: a position and no schema.
+    try (Directory directory = FSDirectory.open(dir);
+        IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+      writer.setLiveCommitData(Map.of(SearchIndex.WATERMARK, "42", SearchIndex.IDENTITY, "stream-a")
+          .entrySet());
+      writer.commit();
+    }
+    assertThat(open().found()).as("no schema: built again").isEqualTo(SearchEngine.Found.MISSING);
+    assertThat(index.documents()).isZero();
   }
 
   @Test
