@@ -152,7 +152,7 @@ class AttachmentStorageTest {
       HttpResponse<Void> response = Await.result(api.web.get(api.port, "127.0.0.1",
               "/api/v1/attachments/" + attachment.getString("id"))
           .putHeader("Authorization", "Bearer " + owner.token()).as(BodyCodec.pipe(target)).send(),
-          java.time.Duration.ofMinutes(5));
+          ApiClient.TRANSFER_TIMEOUT);
       double downloadSeconds = (System.nanoTime() - started) / 1e9;
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(Files.size(downloaded)).isEqualTo(BIG);
