@@ -45,7 +45,7 @@ function carriesFiles(event) {
 }
 
 /** Starts uploading files to the open room (at most ten wait in its tray). */
-export function addFiles(files) {
+function addFiles(files) {
   const current = state.current;
   if (!current) return;
   for (const file of files) {
@@ -211,7 +211,7 @@ function url(id, rest = '') {
 }
 
 /** 1536 → "1.5 KB" (binary units, as the server's limits are). */
-export function sizeText(bytes) {
+function sizeText(bytes) {
   if (bytes < 1024) return bytes + ' B';
   const units = ['KB', 'MB', 'GB'];
   let value = bytes / 1024;
