@@ -15,6 +15,7 @@ import { renderRoomHeader, onRoomUpdated, saveSettings, toggleMute, loadMutes, l
 import { loadNotifications, onNotification, markAllRead } from './js/notifications.js';
 import { runSearch } from './js/search.js';
 import { toggleDrawer, closeDrawers } from './js/drawers.js';
+import { setupAttachments } from './js/attachments.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
@@ -151,6 +152,7 @@ function wire() {
   on('public-search', 'submit', searchPublic);
   on('user-search', 'submit', searchPeople);
   on('composer', 'submit', submitComposer);
+  setupAttachments();
   on('message-text', 'keydown', onComposerKey);
   on('message-text', 'input', onComposerInput);
   on('composer-cancel', 'click', cancelComposing);

@@ -5,6 +5,7 @@ import { setError, errorText, displayName, snippet } from './dom.js';
 import { api, roomPath } from './api.js';
 import * as bridge from './bridge.js';
 import { addMessage, replaceMessage, renderMessages, hasHole, catchUp, markRead } from './room.js';
+import { attachmentsToSend, takeSent, putBack, shown } from './attachments.js';
 
 let composing = null; // {mode: 'reply' | 'edit', seq}
 
@@ -18,12 +19,22 @@ export async function submitComposer(event) {
   const current = state.current;
   const input = $('message-text');
   const text = input.value;
-  if (!current || !text.trim()) return;
+  if (!current) return;
   setError('room-error', '');
   if (composing && composing.mode === 'edit') {
-    await saveEdit(current, composing.seq, text);
+    if (text.trim()) await saveEdit(current, composing.seq, text);
     return;
   }
+  let files;
+  try {
+    files = attachmentsToSend(current.id);
+  } catch (notReady) {
+    setError('room-error', 'Not sent yet: ' + errorText(notReady));
+    return;
+  }
+  if (!text.trim() && files.length === 0) return;
+  const attachments = files.length > 0 ? shown(files) : undefined;
+  const taken = takeSent(current.id);
   const replyTo = composing && composing.mode === 'reply' ? composing.seq : undefined;
   input.value = '';
   resizeComposer();
@@ -31,20 +42,21 @@ export async function submitComposer(event) {
   const clientMsgId = newClientMsgId();
   const key = 'pending-' + clientMsgId;
   // Shown at once, greyed, until the server stored it.
-  current.pending.set(key, { senderId: me().id, text, ts: Date.now(), pending: true, replyTo });
+  current.pending.set(key, { senderId: me().id, text, ts: Date.now(), pending: true, replyTo, attachments });
   current.stick = true;
   current.focusSeq = null;
   renderMessages();
   try {
-    const ack = await postMessage(current.id, text, clientMsgId, replyTo);
+    const ack = await postMessage(current.id, text, clientMsgId, replyTo, attachments);
     current.pending.delete(key);
     addMessage(current, { id: ack.msgId, roomId: current.id, seq: ack.seq, senderId: me().id, text, ts: ack.ts,
-      clientMsgId, replyTo });
+      clientMsgId, replyTo, attachments });
     renderMessages();
     if (hasHole(current)) catchUp(current);
     markRead();
   } catch (error) {
     current.pending.delete(key);
+    putBack(taken);
     renderMessages();
     input.value = text;
     setError('room-error', 'Not sent: ' + errorText(error));
@@ -52,12 +64,13 @@ export async function submitComposer(event) {
 }
 
 /** Over the bridge when it is open, else over REST; both idempotent on clientMsgId. */
-function postMessage(roomId, text, clientMsgId, replyTo) {
-  // The bridge's chat.send carries no replyTo (contract v1), so replies go over REST.
-  const viaBridge = replyTo === undefined ? bridge.send(roomId, text, clientMsgId) : null;
+function postMessage(roomId, text, clientMsgId, replyTo, attachments) {
+  // The bridge's chat.send carries no replyTo (contract v1), so replies go over REST; so do attachments.
+  const viaBridge = replyTo === undefined && !attachments ? bridge.send(roomId, text, clientMsgId) : null;
   if (viaBridge) return viaBridge;
   const body = { text, clientMsgId };
   if (replyTo !== undefined) body.replyTo = replyTo;
+  if (attachments) body.attachments = attachments.map((attachment) => attachment.id);
   return api('POST', roomPath(roomId, '/messages'), body).then((m) => ({ seq: m.seq, msgId: m.id, ts: m.ts }));
 }
 

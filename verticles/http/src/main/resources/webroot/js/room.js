@@ -8,6 +8,7 @@ import * as bridge from './bridge.js';
 import { renderRooms, closeSidebar } from './sidebar.js';
 import { loadMembers, canModerate } from './members.js';
 import { renderRoomHeader } from './roominfo.js';
+import { attachmentList, renderTray } from './attachments.js';
 
 const PAGE = 50;
 const TYPING_SHOWN_MS = 3000;
@@ -36,6 +37,7 @@ export async function openRoom(roomId, { around } = {}) {
   renderRooms();
   closeSidebar();
   renderRoomHeader();
+  renderTray();
   $('no-room').hidden = true;
   $('room').hidden = false;
   $('messages').replaceChildren();
@@ -215,6 +217,7 @@ function messageItem(current, m) {
     m.editedAt ? el('span', { class: 'edited', title: 'edited ' + new Date(m.editedAt).toLocaleString() }, ' (edited)') : null),
   m.replyTo ? quote(current, m.replyTo) : null,
   text,
+  attachmentList(m),
   m.pending || m.deleted ? null : actions(current, m, mine));
 }
 

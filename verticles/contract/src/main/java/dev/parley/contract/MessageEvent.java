@@ -1,5 +1,6 @@
 package dev.parley.contract;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -11,7 +12,8 @@ import io.vertx.core.json.JsonObject;
  * it was when the event happened: a consumer that applies the snapshots of one message in the order the stream
  * delivers them ends up with its current state (text, edit, tombstone) whatever it missed in between.
  * {@code at} is when the event happened (epoch ms), {@code ts} when the message was sent; {@code roomKind} is
- * {@code group} or {@code direct}.
+ * {@code group} or {@code direct}. {@code attachments} is the message's attachment metadata as the message object
+ * shows it ({@code [{id, name, contentType, size, width?, height?}]}), null when it has none or is deleted.
  *
  * <p>With several MySQL shards each shard has its own outbox: {@code shard} says which one, and ids are unique
  * and growing within a shard only. Consumers keep one position per shard.
@@ -28,7 +30,8 @@ public record MessageEvent(
     String text,
     long ts,
     Long editedAt,
-    boolean deleted) implements JsonShape {
+    boolean deleted,
+    JsonArray attachments) implements JsonShape {
 
   public static final String CREATED = "created";
   public static final String EDITED = "edited";
@@ -60,6 +63,9 @@ public record MessageEvent(
     if (deleted) {
       json.put("deleted", true);
     }
+    if (attachments != null && !attachments.isEmpty()) {
+      json.put("attachments", attachments.copy());
+    }
     return json;
   }
 
@@ -76,6 +82,7 @@ public record MessageEvent(
         json.getString("text"),
         json.getLong("ts", 0L),
         json.getLong("editedAt"),
-        json.getBoolean("deleted", false));
+        json.getBoolean("deleted", false),
+        json.getJsonArray("attachments"));
   }
 }

@@ -22,6 +22,9 @@ final class ApiClient {
   record User(String id, String username, String token) {
   }
 
+  /** The longest a file transfer may take: scripts/bench-attachments sends 1 GiB on a shared 2-core machine. */
+  static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(20);
+
   final Vertx vertx;
   final WebClient web;
   final int port;
@@ -78,7 +81,7 @@ final class ApiClient {
     return Await.result(web.post(port, "127.0.0.1", "/api/v1/rooms/" + roomId + "/attachments")
         .putHeader("Authorization", "Bearer " + user.token())
         .sendMultipartForm(io.vertx.ext.web.multipart.MultipartForm.create()
-            .binaryFileUpload("file", name, file.toString(), contentType)), Duration.ofMinutes(5));
+            .binaryFileUpload("file", name, file.toString(), contentType)), TRANSFER_TIMEOUT);
   }
 
   /** An upload that must succeed: the attachment. */

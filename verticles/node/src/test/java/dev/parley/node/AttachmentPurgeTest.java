@@ -1,11 +1,8 @@
 package dev.parley.node;
 
+import static dev.parley.node.AttachmentNode.pdf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.common.testing.Await;
-import dev.parley.common.testing.TestConfig;
-import dev.parley.common.testing.TestDatabases;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,35 +21,29 @@ import org.junit.jupiter.api.Test;
  */
 class AttachmentPurgeTest {
 
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static Node node;
-  private static Vertx client;
+  private static AttachmentNode node;
   private static ApiClient api;
   private static Path blobs;
 
   @BeforeAll
   static void start() {
-    ENV.put("PARLEY_ATTACHMENTS_ORPHANTTLHOURS", "0");
-    ENV.put("PARLEY_ATTACHMENTS_PURGEINTERVALMS", "3000");
-    blobs = Path.of(ENV.get("PARLEY_ATTACHMENTS_LOCALPATH"));
-    node = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""", ENV);
-    client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
+    node = AttachmentNode.start("""
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}]""",
+        Map.of("PARLEY_ATTACHMENTS_ORPHANTTLHOURS", "0", "PARLEY_ATTACHMENTS_PURGEINTERVALMS", "3000"));
+    api = node.api;
+    blobs = Path.of(node.env.get("PARLEY_ATTACHMENTS_LOCALPATH"));
   }
 
   @AfterAll
   static void stop() {
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
-    Await.result(node.stop());
-    Await.result(client.close());
+    node.stop();
   }
 
   @Test
   void orphansAndTheAttachmentsOfDeletedMessagesAreRemovedAndAttachedOnesStay() {
     ApiClient.User owner = api.register();
     String room = api.room(owner, "private");
-    String orphan = api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(700)), "o.pdf",
+    String orphan = api.uploaded(owner, room, ApiClient.file(pdf(700)), "o.pdf",
         "application/pdf").getString("id");
     assertThat(blobExists(orphan)).isTrue();
     api.await(() -> api.get("/attachments/" + orphan, owner).statusCode(), status -> status == 404,
@@ -60,9 +51,9 @@ class AttachmentPurgeTest {
     api.await(() -> blobExists(orphan), exists -> !exists, Duration.ofSeconds(10));
 
     // A round just ran: the next one is 3 s away, time enough to attach the next upload.
-    String kept = api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(700)), "k.pdf", "application/pdf")
+    String kept = api.uploaded(owner, room, ApiClient.file(pdf(700)), "k.pdf", "application/pdf")
         .getString("id");
-    String deleted = api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(700)), "d.pdf",
+    String deleted = api.uploaded(owner, room, ApiClient.file(pdf(700)), "d.pdf",
         "application/pdf").getString("id");
     assertThat(api.sendWith(owner, room, "keep", "kept", kept).statusCode()).isEqualTo(201);
     long seq = api.sendWith(owner, room, "gone", "deleted", deleted).bodyAsJsonObject().getLong("seq");

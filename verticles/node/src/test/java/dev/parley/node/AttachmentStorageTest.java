@@ -98,11 +98,11 @@ class AttachmentStorageTest {
       ApiClient.User owner = api.register();
       String room = api.room(owner, "private");
       Await.result(s3.cut());
-      ApiClient.assertError(api.upload(owner, room, ApiClient.file(AttachmentsApiTest.pdf(5000)), "a.pdf",
+      ApiClient.assertError(api.upload(owner, room, ApiClient.file(AttachmentNode.pdf(5000)), "a.pdf",
           "application/pdf"), 503, "unavailable", null);
       assertThat(attachmentRows(room)).isZero();
       Await.result(s3.restore());
-      api.uploaded(owner, room, ApiClient.file(AttachmentsApiTest.pdf(5000)), "a.pdf", "application/pdf");
+      api.uploaded(owner, room, ApiClient.file(AttachmentNode.pdf(5000)), "a.pdf", "application/pdf");
       assertThat(attachmentRows(room)).isEqualTo(1);
     } finally {
       Await.result(s3.restore());
@@ -152,7 +152,7 @@ class AttachmentStorageTest {
       HttpResponse<Void> response = Await.result(api.web.get(api.port, "127.0.0.1",
               "/api/v1/attachments/" + attachment.getString("id"))
           .putHeader("Authorization", "Bearer " + owner.token()).as(BodyCodec.pipe(target)).send(),
-          java.time.Duration.ofMinutes(5));
+          ApiClient.TRANSFER_TIMEOUT);
       double downloadSeconds = (System.nanoTime() - started) / 1e9;
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(Files.size(downloaded)).isEqualTo(BIG);

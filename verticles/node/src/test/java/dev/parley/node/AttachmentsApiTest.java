@@ -1,33 +1,28 @@
 package dev.parley.node;
 
-import dev.parley.common.testing.TestSocket;
+import static dev.parley.node.AttachmentNode.jpeg;
+import static dev.parley.node.AttachmentNode.pdf;
+import static dev.parley.node.AttachmentNode.png;
+import static dev.parley.node.AttachmentNode.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
-import dev.parley.common.testing.TestConfig;
-import dev.parley.common.testing.TestDatabases;
-import io.vertx.core.Vertx;
+import dev.parley.common.testing.TestSocket;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.zip.CRC32;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,25 +34,20 @@ import org.junit.jupiter.api.Test;
 class AttachmentsApiTest {
 
   private static final long MAX_BYTES = 4 * 1024 * 1024;
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static Node node;
-  private static Vertx client;
+  private static AttachmentNode node;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
-    ENV.put("PARLEY_ATTACHMENTS_MAXBYTES", String.valueOf(MAX_BYTES));
-    node = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"}]""", ENV);
-    client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
+    node = AttachmentNode.start("""
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"}]""",
+        Map.of("PARLEY_ATTACHMENTS_MAXBYTES", String.valueOf(MAX_BYTES)));
+    api = node.api;
   }
 
   @AfterAll
   static void stop() {
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
-    Await.result(node.stop());
-    Await.result(client.close());
+    node.stop();
   }
 
   @Test
@@ -143,20 +133,20 @@ class AttachmentsApiTest {
     assertThat(wide.getInteger("height")).isEqualTo(500);
     HttpResponse<Buffer> original = download(owner, "/attachments/" + wide.getString("id"), Map.of());
     assertThat(original.getHeader("Content-Disposition")).startsWith("inline;");
-    BufferedImage thumbnail = thumbnail(owner, wide.getString("id"));
+    BufferedImage thumbnail = node.thumbnail(owner, wide.getString("id"));
     assertThat(thumbnail.getWidth()).isEqualTo(320);
     assertThat(thumbnail.getHeight()).isEqualTo(160);
 
     // Tall: the longer side is the height. A JPEG named .txt is still a JPEG.
     JsonObject tall = api.uploaded(owner, room, ApiClient.file(jpeg(300, 1200)), "tall.txt", "text/plain");
     assertThat(tall.getString("contentType")).isEqualTo("image/jpeg");
-    BufferedImage tallThumbnail = thumbnail(owner, tall.getString("id"));
+    BufferedImage tallThumbnail = node.thumbnail(owner, tall.getString("id"));
     assertThat(tallThumbnail.getWidth()).isEqualTo(80);
     assertThat(tallThumbnail.getHeight()).isEqualTo(320);
 
     // Never enlarged.
     JsonObject small = api.uploaded(owner, room, ApiClient.file(png(100, 40)), "small.png", "image/png");
-    BufferedImage smallThumbnail = thumbnail(owner, small.getString("id"));
+    BufferedImage smallThumbnail = node.thumbnail(owner, small.getString("id"));
     assertThat(smallThumbnail.getWidth()).isEqualTo(100);
     assertThat(smallThumbnail.getHeight()).isEqualTo(40);
 
@@ -184,7 +174,7 @@ class AttachmentsApiTest {
     ApiClient.assertError(api.upload(owner, room, ApiClient.file(big), "big.bin", "application/octet-stream"),
         413, "too_large", "file");
     // The spool holds nothing of it afterwards (the temporary file is removed once the upload failed).
-    Path spool = Path.of(ENV.get("PARLEY_ATTACHMENTS_SPOOLPATH"));
+    Path spool = Path.of(node.env.get("PARLEY_ATTACHMENTS_SPOOLPATH"));
     api.await(() -> {
       try (var files = Files.list(spool)) {
         return files.filter(file -> file.getFileName().toString().startsWith("upload-")).count();
@@ -278,8 +268,8 @@ class AttachmentsApiTest {
     ApiClient.User bob = api.register();
     String room = api.room(alice, "private", bob);
     String id = api.uploaded(alice, room, ApiClient.file(pdf(800)), "notes.pdf", "application/pdf").getString("id");
-    io.vertx.core.http.WebSocketClient sockets = TestSocket.client(client);
-    int socketPort = Integer.parseInt(ENV.get("PARLEY_SOCKET_PORT"));
+    io.vertx.core.http.WebSocketClient sockets = TestSocket.client(node.client);
+    int socketPort = node.port("PARLEY_SOCKET_PORT");
     TestSocket watcher = TestSocket.ready(sockets, socketPort, bob.token());
     TestSocket sender = TestSocket.ready(sockets, socketPort, alice.token());
     try {
@@ -309,45 +299,7 @@ class AttachmentsApiTest {
   // --- helpers -------------------------------------------------------------------------------------------
 
   private static HttpResponse<Buffer> download(ApiClient.User user, String path, Map<String, String> headers) {
-    HttpRequest<Buffer> request = api.web.get(api.port, "127.0.0.1", "/api/v1" + path)
-        .putHeader("Authorization", "Bearer " + user.token());
-    headers.forEach(request::putHeader);
-    return Await.result(request.send());
-  }
-
-  private static BufferedImage thumbnail(ApiClient.User user, String id) throws IOException {
-    HttpResponse<Buffer> response = download(user, "/attachments/" + id + "/thumbnail", Map.of());
-    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
-    assertThat(response.getHeader("Content-Type")).startsWith("image/");
-    return ImageIO.read(new ByteArrayInputStream(response.body().getBytes()));
-  }
-
-  static byte[] pdf(int size) {
-    byte[] bytes = new byte[size];
-    new Random(size).nextBytes(bytes);
-    byte[] header = "%PDF-1.4\n".getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(header, 0, bytes, 0, Math.min(header.length, size));
-    return bytes;
-  }
-
-  static byte[] png(int width, int height) throws IOException {
-    return image(width, height, "png");
-  }
-
-  private static byte[] jpeg(int width, int height) throws IOException {
-    return image(width, height, "jpg");
-  }
-
-  private static byte[] image(int width, int height, String format) throws IOException {
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    for (int x = 0; x < width; x++) {
-      for (int y = 0; y < height; y++) {
-        image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8);
-      }
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(image, format, out);
-    return out.toByteArray();
+    return node.download(user, path, headers);
   }
 
   /** The PNG signature and an IHDR chunk of these dimensions (8-bit grey), then an empty IEND: never decodable. */
@@ -369,9 +321,5 @@ class AttachmentsApiTest {
     byte[] part = new byte[length];
     System.arraycopy(bytes, from, part, 0, length);
     return part;
-  }
-
-  static String sha256(byte[] bytes) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 }

@@ -157,6 +157,24 @@ class NotificationsApiTest {
   }
 
   @Test
+  void notificationsOfMessagesWithFilesNameThem() {
+    User alice = api.register();
+    User bob = api.register();
+    String direct = api.direct(alice, bob);
+    String report = api.uploaded(alice, direct, ApiClient.file(AttachmentNode.pdf(900)), "report.pdf",
+        "application/pdf").getString("id");
+    String photo = api.uploaded(alice, direct, ApiClient.file(AttachmentNode.png(40, 30)), "photo.png", "image/png")
+        .getString("id");
+    assertThat(api.sendWith(alice, direct, "files-1", null, report).statusCode()).isEqualTo(201);
+    assertThat(api.sendWith(alice, direct, "files-2", "@" + bob.username() + " look", photo).statusCode())
+        .isEqualTo(201);
+
+    JsonArray received = awaitNotifications(bob, 2);
+    assertThat(received.stream().map(n -> ((JsonObject) n).getString("text")).toList())
+        .containsExactly("@" + bob.username() + " look (+ photo.png)", "sent a file: report.pdf");
+  }
+
+  @Test
   void mutedRoomsDoNotNotifyUntilUnmuted() {
     User alice = api.register();
     User bob = api.register();

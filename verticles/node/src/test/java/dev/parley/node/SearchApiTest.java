@@ -158,6 +158,28 @@ class SearchApiTest {
   }
 
   @Test
+  void messagesAreFoundByTheNamesOfTheirAttachments() {
+    User user = api.register();
+    String room = api.room(user, "private");
+    String tag = tag();
+    String name = tag + "-budget.pdf";
+    String id = api.uploaded(user, room, ApiClient.file(AttachmentNode.pdf(2000)), name, "application/pdf")
+        .getString("id");
+    // Only a file, no text: the file name is what finds it.
+    assertThat(api.sendWith(user, room, "file-" + tag, null, id).statusCode()).isEqualTo(201);
+    api.send(user, room, tag + " no file in this one");
+    api.awaitHits(user, tag, null, 2);
+
+    JsonArray hits = api.awaitHits(user, tag + " budget", null, 1);
+    assertThat(ids(hits)).containsExactly(room + "-1");
+    JsonArray attachments = hits.getJsonObject(0).getJsonArray("attachments");
+    assertThat(attachments.getJsonObject(0).getString("id")).isEqualTo(id);
+    assertThat(attachments.getJsonObject(0).getString("name")).isEqualTo(name);
+    assertThat(api.hits(user, name, null)).hasSize(1);
+    assertThat(api.hits(user, tag + " budget file", null)).as("every word must match").isEmpty();
+  }
+
+  @Test
   void limitsAndBadInput() {
     User user = api.register();
     String room = api.room(user, "private");

@@ -50,7 +50,7 @@ public final class NotifierVerticle extends VerticleBase {
   private Settings settings;
   private EventFollower follower;
   private ServiceRequests requests;
-  private int snippetChars;
+  private NotificationText texts;
   private long saveTimer = -1;
   /** Per shard, the position last stored (null until the first is read). */
   private long[] lastSaved;
@@ -68,7 +68,7 @@ public final class NotifierVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     settings = Settings.of(config());
-    snippetChars = settings.integer("notifications.snippetChars", 140);
+    texts = new NotificationText(settings.integer("notifications.snippetChars", 140));
     requests = new ServiceRequests(vertx, settings.integer("events.requestTimeoutMs", 10_000));
     delivered = Counter.builder("parley_notifications_delivered_total")
         .description("Notifications this node stored and announced").register(Meters.registry());
@@ -204,7 +204,7 @@ public final class NotifierVerticle extends VerticleBase {
           .put("seq", event.seq())
           .put("from", event.senderId())
           .put("ts", event.ts())
-          .put("text", snippet(event.text()))
+          .put("text", texts.of(event.text(), event.attachments()))
           .put("direct", direct)
           .put("mentions", new JsonArray(new ArrayList<>(mentions))));
     }
@@ -227,13 +227,6 @@ public final class NotifierVerticle extends VerticleBase {
           }
           delivered.increment(created.size());
         });
-  }
-
-  private String snippet(String text) {
-    if (text.codePointCount(0, text.length()) <= snippetChars) {
-      return text;
-    }
-    return text.substring(0, text.offsetByCodePoints(0, Math.max(1, snippetChars - 1))) + "…";
   }
 
   /** Stream reads and cursor saves (a cursor never moves back): safe to repeat. */

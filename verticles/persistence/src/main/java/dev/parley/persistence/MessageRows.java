@@ -22,7 +22,8 @@ final class MessageRows {
         row.getLong("reply_to"), row.getLong("edited_at"), deleted, attachments(row, deleted));
   }
 
-  private static JsonArray attachments(Row row, boolean deleted) {
+  /** The {@code attachments} column of a messages row: the metadata the message shows (null when none or deleted). */
+  static JsonArray attachments(Row row, boolean deleted) {
     String json = row.getString("attachments");
     return deleted || json == null ? null : new JsonArray(json);
   }

@@ -16,7 +16,7 @@ import java.util.List;
 final class OpenSearchSchema {
 
   /** Bumped when the mapping or analysis changes: an index of another version is rebuilt. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final String ANALYZER = "parley_chat";
 
   private OpenSearchSchema() {
@@ -37,7 +37,9 @@ final class OpenSearchSchema {
         .put(SearchIndex.SEQ, new JsonObject().put("type", "long"))
         .put(SearchIndex.TS, new JsonObject().put("type", "long"))
         .put(SearchIndex.TEXT, new JsonObject().put("type", "text").put("analyzer", ANALYZER)
-            .put("index_options", "offsets"));
+            .put("index_options", "offsets"))
+        .put(SearchIndex.FILES, new JsonObject().put("type", "text").put("analyzer", ANALYZER))
+        .put(SearchIndex.ATTACHMENTS, new JsonObject().put("type", "object").put("enabled", false));
     return new JsonObject()
         .put("settings", new JsonObject()
             .put("index", new JsonObject().put("number_of_shards", options.shards())
@@ -70,8 +72,8 @@ final class OpenSearchSchema {
     boolean gone = event.deleted() || event.text() == null;
     action(bulk, gone ? "delete" : "index", index, id, event.roomId(), event.id());
     if (!gone) {
-      bulk.append(document(event.roomId(), event.seq(), event.senderId(), event.ts(), event.text()).encode())
-          .append('\n');
+      bulk.append(document(event.roomId(), event.seq(), event.senderId(), event.ts(), event.text(),
+          event.attachments()).encode()).append('\n');
     }
   }
 
@@ -80,8 +82,8 @@ final class OpenSearchSchema {
     String room = message.getString("roomId");
     long seq = message.getLong("seq");
     action(bulk, "index", index, room + "-" + seq, room, version);
-    bulk.append(document(room, seq, message.getString("senderId"), message.getLong("ts"), message.getString("text"))
-        .encode()).append('\n');
+    bulk.append(document(room, seq, message.getString("senderId"), message.getLong("ts"), message.getString("text"),
+        message.getJsonArray("attachments")).encode()).append('\n');
   }
 
   private static void action(StringBuilder bulk, String op, String index, String id, String room, long version) {
@@ -89,9 +91,14 @@ final class OpenSearchSchema {
         .put("version", version).put("version_type", "external")).encode()).append('\n');
   }
 
-  private static JsonObject document(String room, long seq, String sender, long ts, String text) {
-    return new JsonObject().put(SearchIndex.ROOM, room).put(SearchIndex.SEQ, seq).put(SearchIndex.SENDER, sender)
-        .put(SearchIndex.TS, ts).put(SearchIndex.TEXT, text);
+  private static JsonObject document(String room, long seq, String sender, long ts, String text,
+      JsonArray attachments) {
+    JsonObject document = new JsonObject().put(SearchIndex.ROOM, room).put(SearchIndex.SEQ, seq)
+        .put(SearchIndex.SENDER, sender).put(SearchIndex.TS, ts).put(SearchIndex.TEXT, text);
+    if (attachments != null && !attachments.isEmpty()) {
+      document.put(SearchIndex.FILES, SearchIndex.fileNames(attachments)).put(SearchIndex.ATTACHMENTS, attachments);
+    }
+    return document;
   }
 
   /**
@@ -115,7 +122,8 @@ final class OpenSearchSchema {
     }
     JsonObject matching = new JsonObject().put("bool", new JsonObject()
         .put("must", new JsonObject().put("simple_query_string", new JsonObject().put("query", text)
-            .put("fields", new JsonArray().add(SearchIndex.TEXT)).put("default_operator", "and")))
+            .put("fields", new JsonArray().add(SearchIndex.TEXT).add(SearchIndex.FILES))
+            .put("default_operator", "and")))
         .put("filter", new JsonObject().put("bool", new JsonObject().put("should", rooms)
             .put("minimum_should_match", 1))));
     JsonArray recency = new JsonArray()
@@ -156,7 +164,8 @@ final class OpenSearchSchema {
       Object score = hit.getValue("_score");
       hits.add(new SearchIndex.Hit(hit.getString("_id"), source.getString(SearchIndex.ROOM),
           source.getLong(SearchIndex.SEQ), source.getString(SearchIndex.SENDER), source.getLong(SearchIndex.TS), text,
-          marked, score instanceof Number number ? number.floatValue() : 0f));
+          source.getJsonArray(SearchIndex.ATTACHMENTS), marked,
+          score instanceof Number number ? number.floatValue() : 0f));
     }
     return hits;
   }

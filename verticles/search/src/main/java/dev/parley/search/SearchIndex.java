@@ -2,6 +2,8 @@ package dev.parley.search;
 
 import dev.parley.analysis.ChatAnalyzer;
 import dev.parley.contract.MessageEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -61,10 +64,20 @@ final class SearchIndex implements Closeable {
   static final String SENDER = "senderId";
   static final String TS = "ts";
   static final String TEXT = "text";
+  /** The names of the message's attachments (searched with the text, not stored). */
+  static final String FILES = "files";
+  /** The message's attachment metadata as JSON (stored, shown in hits). */
+  static final String ATTACHMENTS = "attachments";
   /** The stream positions the commit covers, one per MySQL shard, comma-separated (shard 0 first). */
   static final String WATERMARK = "parley.watermark";
   /** The identities of the streams those positions belong to, one per shard, comma-separated. */
   static final String IDENTITY = "parley.identity";
+  /**
+   * The document layout ({@value #SCHEMA} in the commit): an index of another one (or none, from before file
+   * names were indexed) is built again from MySQL, as OpenSearch's index of another schema version is.
+   */
+  static final String SCHEMA = "parley.schema";
+  static final String SCHEMA_VERSION = "2";
 
   /** Highlight markers around matched terms; the text between them is HTML-escaped. */
   static final String MARK_START = "<mark>";
@@ -111,7 +124,7 @@ final class SearchIndex implements Closeable {
       } else {
         Map<String, String> data = SegmentInfos.readLatestCommit(directory).getUserData();
         String stored = data.get(WATERMARK);
-        if (stored == null) {
+        if (stored == null || !SCHEMA_VERSION.equals(data.get(SCHEMA))) {
           found = SearchEngine.Found.MISSING;
         } else {
           position = StreamPosition.parse(stored, data.get(IDENTITY));
@@ -175,7 +188,8 @@ final class SearchIndex implements Closeable {
       if (event.deleted() || event.text() == null) {
         writer.deleteDocuments(id);
       } else {
-        writer.updateDocument(id, document(event.roomId(), event.seq(), event.senderId(), event.ts(), event.text()));
+        writer.updateDocument(id, document(event.roomId(), event.seq(), event.senderId(), event.ts(), event.text(),
+            event.attachments()));
       }
     }
   }
@@ -186,16 +200,18 @@ final class SearchIndex implements Closeable {
   }
 
   /** Adds a message known not to be in the index (a rebuild into an empty index, benchmarks). */
-  void add(String roomId, long seq, String senderId, long ts, String text) throws IOException {
-    writer.addDocument(document(roomId, seq, senderId, ts, text));
+  void add(String roomId, long seq, String senderId, long ts, String text, JsonArray attachments)
+      throws IOException {
+    writer.addDocument(document(roomId, seq, senderId, ts, text, attachments));
   }
 
   /** Upserts a message. */
   void put(String roomId, long seq, String senderId, long ts, String text) throws IOException {
-    writer.updateDocument(new Term(ID, roomId + "-" + seq), document(roomId, seq, senderId, ts, text));
+    writer.updateDocument(new Term(ID, roomId + "-" + seq), document(roomId, seq, senderId, ts, text, null));
   }
 
-  private static Document document(String roomId, long seq, String senderId, long ts, String text) {
+  private static Document document(String roomId, long seq, String senderId, long ts, String text,
+      JsonArray attachments) {
     Document doc = new Document();
     doc.add(new StringField(ID, roomId + "-" + seq, Field.Store.YES));
     doc.add(new StringField(ROOM, roomId, Field.Store.YES));
@@ -206,13 +222,23 @@ final class SearchIndex implements Closeable {
     doc.add(new NumericDocValuesField(TS, ts));
     doc.add(new StoredField(TS, ts));
     doc.add(new Field(TEXT, text, TEXT_TYPE));
+    if (attachments != null && !attachments.isEmpty()) {
+      doc.add(new TextField(FILES, fileNames(attachments), Field.Store.NO));
+      doc.add(new StoredField(ATTACHMENTS, attachments.encode()));
+    }
     return doc;
+  }
+
+  /** The names of attachments ({@code [{name, ...}]}), one per line: what a search by file name matches. */
+  static String fileNames(JsonArray attachments) {
+    return attachments.stream().map(attachment -> ((JsonObject) attachment).getString("name", ""))
+        .collect(Collectors.joining("\n"));
   }
 
   /** Makes everything applied so far durable, with the stream position it covers (null: not complete yet). */
   void commit(StreamPosition position) throws IOException {
     Map<String, String> data = position == null ? Map.of()
-        : Map.of(WATERMARK, position.watermarksText(), IDENTITY, position.identitiesText());
+        : Map.of(WATERMARK, position.watermarksText(), IDENTITY, position.identitiesText(), SCHEMA, SCHEMA_VERSION);
     writer.setLiveCommitData(data.entrySet());
     writer.commit();
   }
@@ -240,21 +266,21 @@ final class SearchIndex implements Closeable {
     }
   }
 
-  /** One hit: the message and its highlighted passage (HTML-escaped, matches between the markers). */
-  record Hit(String id, String roomId, long seq, String senderId, long ts, String text, String highlight,
-      float score) {
+  /** One hit: the message, its attachments (null when none) and its highlighted passage. */
+  record Hit(String id, String roomId, long seq, String senderId, long ts, String text, JsonArray attachments,
+      String highlight, float score) {
   }
 
   /**
-   * The best {@code limit} messages of the given rooms matching {@code text} (simple query syntax: words must
-   * all match; {@code "a phrase"}, {@code -exclude}, {@code a | b}, {@code prefix*}), ranked by relevance times
+   * The best {@code limit} messages of the given rooms matching {@code text} in their text or the names of their
+   * attachments (simple query syntax: words must all match; {@code "a phrase"}, {@code -exclude}, {@code a | b}, {@code prefix*}), ranked by relevance times
    * recency. No rooms, or a query of stop words only, finds nothing.
    */
   List<Hit> search(String text, Collection<String> roomIds, int limit, long now, long halfLifeMs) throws IOException {
     if (roomIds.isEmpty()) {
       return List.of();
     }
-    SimpleQueryParser parser = new SimpleQueryParser(analyzer, TEXT);
+    SimpleQueryParser parser = new SimpleQueryParser(analyzer, Map.of(TEXT, 1f, FILES, 1f));
     parser.setDefaultOperator(BooleanClause.Occur.MUST);
     Query matching = parser.parse(text);
     if (matching == null) {
@@ -286,8 +312,10 @@ final class SearchIndex implements Closeable {
         String stored = doc.get(TEXT);
         // Adjacent matched tokens (Nori splits "v2" into v and 2) read better as one marked run.
         String highlight = highlights[i] != null ? highlights[i].replace(MARK_END + MARK_START, "") : escape(stored);
+        String attachments = doc.get(ATTACHMENTS);
         hits.add(new Hit(doc.get(ID), doc.get(ROOM), doc.getField(SEQ).numericValue().longValue(), doc.get(SENDER),
-            doc.getField(TS).numericValue().longValue(), stored, highlight, scoreDoc.score));
+            doc.getField(TS).numericValue().longValue(), stored, attachments == null ? null : new JsonArray(attachments),
+            highlight, scoreDoc.score));
       }
       return hits;
     } finally {

@@ -364,14 +364,18 @@ public final class SearchVerticle extends VerticleBase {
         .map(hits -> {
           JsonArray array = new JsonArray();
           for (SearchIndex.Hit hit : hits) {
-            array.add(new JsonObject()
+            JsonObject shown = new JsonObject()
                 .put("id", hit.id())
                 .put("roomId", hit.roomId())
                 .put("seq", hit.seq())
                 .put("senderId", hit.senderId())
                 .put("text", hit.text())
                 .put("ts", hit.ts())
-                .put("highlight", hit.highlight()));
+                .put("highlight", hit.highlight());
+            if (hit.attachments() != null) {
+              shown.put("attachments", hit.attachments());
+            }
+            array.add(shown);
           }
           return new JsonObject().put("hits", array);
         });

@@ -3,12 +3,19 @@ package dev.parley.search;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.contract.MessageEvent;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +49,21 @@ class SearchIndexTest {
   }
 
   private MessageEvent message(String room, long seq, String text, long ts) {
-    return new MessageEvent(nextEventId++, 0, MessageEvent.CREATED, ts, room, "group", seq, "7", text, ts, null, false);
+    return withFiles(room, seq, text, ts, null);
+  }
+
+  private MessageEvent withFiles(String room, long seq, String text, long ts, JsonArray attachments) {
+    return new MessageEvent(nextEventId++, 0, MessageEvent.CREATED, ts, room, "group", seq, "7", text, ts, null, false,
+        attachments);
+  }
+
+  private static JsonArray files(String... names) {
+    JsonArray attachments = new JsonArray();
+    for (String name : names) {
+      attachments.add(new JsonObject().put("id", "1-" + name.hashCode()).put("name", name)
+          .put("contentType", "application/pdf").put("size", 1000));
+    }
+    return attachments;
   }
 
   private void index(MessageEvent... events) throws IOException {
@@ -52,6 +73,30 @@ class SearchIndexTest {
 
   private List<String> find(String query, String... rooms) throws IOException {
     return index.search(query, Set.of(rooms), 20, NOW, WEEK).stream().map(SearchIndex.Hit::id).toList();
+  }
+
+  @Test
+  void messagesAreFoundByTheNamesOfTheirAttachmentsAndHitsCarryThem() throws IOException {
+    open();
+    index(withFiles("1", 1, "", NOW, files("quarterly-budget_2026.xlsx")),
+        withFiles("1", 2, "the slides for Monday", NOW, files("roadmap.pdf", "team photo.png")),
+        message("1", 3, "no files here, just a budget talk"),
+        withFiles("2", 1, "", NOW, files("roadmap.pdf")));
+
+    assertThat(find("quarterly", "1")).as("a message with no text").containsExactly("1-1");
+    assertThat(find("quarterly-budget_2026.xlsx", "1")).as("the whole file name").containsExactly("1-1");
+    assertThat(find("budget", "1")).as("text or file name").containsExactlyInAnyOrder("1-1", "1-3");
+    assertThat(find("roadmap.pdf", "1")).as("only the rooms searched").containsExactly("1-2");
+    assertThat(find("slides photo", "1")).as("words from the text and a file name").containsExactly("1-2");
+    assertThat(find("roadmap budget", "1")).as("every word must match").isEmpty();
+
+    SearchIndex.Hit hit = index.search("photo", Set.of("1"), 20, NOW, WEEK).get(0);
+    assertThat(hit.attachments()).isEqualTo(files("roadmap.pdf", "team photo.png"));
+    assertThat(hit.highlight()).as("the text, unmarked: the match is in a file name").isEqualTo("the slides for Monday");
+    assertThat(index.search("talk", Set.of("1"), 20, NOW, WEEK).get(0).attachments()).isNull();
+
+    index(withFiles("1", 2, "the slides for Monday", NOW, null));
+    assertThat(find("roadmap", "1")).as("an edit's snapshot replaces the file names too").isEmpty();
   }
 
   @Test
@@ -144,13 +189,13 @@ class SearchIndexTest {
     assertThat(find("draft", "1")).containsExactly("1-1");
 
     MessageEvent edited = new MessageEvent(nextEventId++, 0, MessageEvent.EDITED, NOW, "1", "group", 1, "7",
-        "final version", NOW, NOW + 5, false);
+        "final version", NOW, NOW + 5, false, null);
     index(edited, edited);
     assertThat(find("draft", "1")).isEmpty();
     assertThat(find("final", "1")).containsExactly("1-1");
 
     MessageEvent deleted = new MessageEvent(nextEventId++, 0, MessageEvent.DELETED, NOW, "1", "group", 1, "7", null, NOW,
-        NOW + 5, true);
+        NOW + 5, true, null);
     index(deleted, created, deleted);
     assertThat(find("final", "1")).isEmpty();
     assertThat(find("draft", "1")).isEmpty();
@@ -178,6 +223,26 @@ class SearchIndexTest {
     index.refreshBlocking();
     assertThat(find("persisted", "1")).containsExactly("1-1");
     assertThat(find("process", "1")).isEmpty();
+  }
+
+  @Test
+  void anIndexOfAnotherSchemaIsBuiltAgain() throws IOException {
+    open();
+    index(message("1", 1, "from before file names were indexed"));
+    index.commit(new StreamPosition(new long[] {42L}, List.of("stream-a")));
+    index.close();
+    assertThat(open().found()).isEqualTo(SearchEngine.Found.READY);
+    index.close();
+
+    // A commit as the previous schema wrote it: a position and no schema.
+    try (Directory directory = FSDirectory.open(dir);
+        IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig())) {
+      writer.setLiveCommitData(Map.of(SearchIndex.WATERMARK, "42", SearchIndex.IDENTITY, "stream-a")
+          .entrySet());
+      writer.commit();
+    }
+    assertThat(open().found()).as("no schema: built again").isEqualTo(SearchEngine.Found.MISSING);
+    assertThat(index.documents()).isZero();
   }
 
   @Test
