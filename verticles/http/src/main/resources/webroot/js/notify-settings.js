@@ -124,7 +124,7 @@ async function showPushState() {
     return;
   }
   try {
-    push.registration = (await navigator.serviceWorker.getRegistration(WORKER)) || null;
+    push.registration = (await navigator.serviceWorker.getRegistration('/')) || null;
     const subscription = push.registration && await push.registration.pushManager.getSubscription();
     push.subscriptionId = await serverSubscription(subscription);
   } catch (error) {
