@@ -16,6 +16,8 @@ import { loadNotifications, onNotification, markAllRead } from './js/notificatio
 import { runSearch } from './js/search.js';
 import { toggleDrawer, closeDrawers } from './js/drawers.js';
 import { setupAttachments } from './js/attachments.js';
+import { loadNotifySettings, saveNotifySettings, showQuietFields, showRoomLevel, setRoomLevel, togglePush,
+  forgetPushSubscription, followNotificationClicks, openNotifiedRoom } from './js/notify-settings.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
@@ -40,6 +42,7 @@ async function authenticate(kind) {
 }
 
 async function logout() {
+  await forgetPushSubscription();
   try { await api('POST', '/auth/logout'); } catch (ignored) { /* signed out anyway */ }
   signedOut('');
 }
@@ -67,7 +70,9 @@ async function enter() {
   await loadRooms();
   const last = lastRoom.get();
   if (last && state.rooms.has(last)) await openRoom(last);
+  openNotifiedRoom();
   loadNotifications();
+  loadNotifySettings();
   searchPublic();
 }
 
@@ -142,7 +147,11 @@ function wire() {
   on('menu', 'click', (event) => toggleDrawer('sidebar', event.currentTarget));
   on('search-button', 'click', (event) => toggleDrawer('search-panel', event.currentTarget));
   on('notifications-button', 'click', (event) => toggleDrawer('notifications-panel', event.currentTarget));
-  on('info-button', 'click', (event) => { renderRoomHeader(); toggleDrawer('room-info', event.currentTarget); });
+  on('info-button', 'click', (event) => {
+    renderRoomHeader();
+    showRoomLevel();
+    toggleDrawer('room-info', event.currentTarget);
+  });
   on('backdrop', 'click', () => closeDrawers());
   for (const button of document.querySelectorAll('.drawer .close')) button.addEventListener('click', () => closeDrawers());
   document.addEventListener('keydown', (event) => {
@@ -165,6 +174,11 @@ function wire() {
   on('delete-room', 'click', deleteRoom);
   on('search-form', 'submit', runSearch);
   on('notif-read-all', 'click', markAllRead);
+  on('notify-form', 'submit', saveNotifySettings);
+  on('notify-quiet', 'change', showQuietFields);
+  on('push-enable', 'click', togglePush);
+  on('room-notify-level', 'change', setRoomLevel);
+  followNotificationClicks();
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
     presence: onPresenceSnapshot });

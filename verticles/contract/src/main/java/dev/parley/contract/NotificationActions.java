@@ -37,4 +37,9 @@ public final class NotificationActions {
   public static final String SET_PREFERENCES = "setPreferences";
   /** {@code {userId, roomId, level: all|mentions|none|default}} (members only) -> {@code {roomId, level}}. */
   public static final String SET_ROOM_LEVEL = "setRoomLevel";
+  /**
+   * {@code {userId}} -> {@code {levels: {roomId: all|mentions|none}}}: the rooms where the user set a level of
+   * their own (the others follow the user's level, direct rooms {@code all}).
+   */
+  public static final String ROOM_LEVELS = "roomLevels";
 }

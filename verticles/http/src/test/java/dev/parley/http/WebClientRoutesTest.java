@@ -102,6 +102,15 @@ class WebClientRoutesTest {
     assertThat(script.headers().get("content-type")).contains("javascript");
   }
 
+  /** At the root, so its default scope is the whole page; browsers refuse a service worker of another type. */
+  @Test
+  void theServiceWorkerIsAScriptAtTheRoot() {
+    Reply worker = get(port, "/push-sw.js");
+    assertThat(worker.status()).isEqualTo(200);
+    assertThat(worker.headers().get("content-type")).contains("javascript");
+    assertThat(worker.body()).contains("addEventListener('push'", "showNotification");
+  }
+
   @Test
   void theClientConfigNamesTheBridgeOnTheSocketPortOrTheConfiguredUrl() {
     Reply sameHost = get(port, "/client-config.json");

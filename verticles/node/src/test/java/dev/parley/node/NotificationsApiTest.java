@@ -3,18 +3,13 @@ package dev.parley.node;
 import static dev.parley.node.ApiClient.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.parley.common.testing.Await;
-import dev.parley.common.testing.TestConfig;
 import dev.parley.common.testing.TestSocket;
-import dev.parley.common.testing.TestDatabases;
 import dev.parley.node.ApiClient.User;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,43 +23,30 @@ import org.junit.jupiter.api.Test;
  */
 class NotificationsApiTest {
 
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static final Map<String, String> NOTIFIER_ENV = new HashMap<>(ENV);
-  private static Node core;
-  private static Node notifier;
-  private static Vertx client;
+  private static NodePair nodes;
   private static ApiClient api;
   private static WebSocketClient sockets;
   private static int socketPort;
 
   @BeforeAll
   static void start() {
-    NOTIFIER_ENV.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
-    ApiClient.pinCluster(ENV, NOTIFIER_ENV);
-    core = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"}]""", ENV);
-    notifier = TestNodes.start("[{\"verticle\": \"notifier\"}]", NOTIFIER_ENV);
-    client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
-    sockets = TestSocket.client(client);
-    socketPort = Integer.parseInt(ENV.get("PARLEY_SOCKET_PORT"));
+    nodes = NodePair.start("""
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"}]""",
+        "[{\"verticle\": \"notifier\"}]", Map.of());
+    api = nodes.api;
+    sockets = nodes.sockets;
+    socketPort = NodePair.socketPort(nodes.firstEnv);
     awaitNotifierReady();
   }
 
   /** A first notifier follows the stream from its end: messages sent before it knows where that is are not its. */
   private static void awaitNotifierReady() {
-    api.await(() -> Await.result(api.web.get(Integer.parseInt(NOTIFIER_ENV.get("PARLEY_MANAGEMENT_PORT")),
-        "127.0.0.1", "/ready").send()).statusCode(), status -> status == 200, Duration.ofSeconds(30));
+    nodes.awaitReady(nodes.secondEnv);
   }
 
   @AfterAll
   static void stop() {
-    if (notifier != null) {
-      Await.result(notifier.stop());
-    }
-    Await.result(core.stop());
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
-    Await.result(client.close());
+    nodes.stop();
   }
 
   private static JsonObject list(User user, String query) {
@@ -230,10 +212,9 @@ class NotificationsApiTest {
     api.send(alice, room, "@" + bob.username() + " before the outage");
     awaitNotifications(bob, 1);
 
-    Await.result(notifier.stop());
-    notifier = null;
+    nodes.stopSecond();
     api.send(alice, room, "@" + bob.username() + " while the notifier was down");
-    notifier = TestNodes.start("[{\"verticle\": \"notifier\"}]", NOTIFIER_ENV);
+    nodes.startSecond();
 
     JsonArray both = awaitNotifications(bob, 2);
     assertThat(both.getJsonObject(0).getString("text")).contains("while the notifier was down");

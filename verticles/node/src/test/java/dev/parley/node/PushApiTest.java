@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.push.P256;
 import dev.parley.common.testing.Await;
-import dev.parley.common.testing.TestConfig;
-import dev.parley.common.testing.TestDatabases;
 import dev.parley.common.testing.TestKeys;
 import dev.parley.common.testing.TestPushService;
 import dev.parley.node.ApiClient.User;
@@ -19,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -33,10 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class PushApiTest {
 
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static final Map<String, String> EDGE_ENV = new HashMap<>(ENV);
-  private static Node core;
-  private static Node edge;
+  private static NodePair nodes;
   private static Vertx client;
   private static ApiClient api;
   private static WebSocketClient sockets;
@@ -44,28 +38,19 @@ class PushApiTest {
 
   @BeforeAll
   static void start() {
-    ENV.put("PARLEY_PUSH_COALESCESECONDS", "0");
-    EDGE_ENV.putAll(ENV);
-    EDGE_ENV.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
-    EDGE_ENV.put("PARLEY_HTTP_PORT", String.valueOf(TestConfig.freePort()));
-    ApiClient.pinCluster(ENV, EDGE_ENV);
-    core = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "notifier"}]""", ENV);
-    edge = TestNodes.start("[{\"verticle\": \"socket\"}]", EDGE_ENV);
-    client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
-    sockets = TestSocket.client(client);
-    socketPort = Integer.parseInt(EDGE_ENV.get("PARLEY_SOCKET_PORT"));
-    api.await(() -> Await.result(api.web.get(Integer.parseInt(ENV.get("PARLEY_MANAGEMENT_PORT")), "127.0.0.1",
-        "/ready").send()).statusCode(), status -> status == 200, Duration.ofSeconds(30));
+    nodes = NodePair.start("""
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "notifier"}]""",
+        "[{\"verticle\": \"socket\"}]", Map.of("PARLEY_PUSH_COALESCESECONDS", "0"));
+    client = nodes.client;
+    api = nodes.api;
+    sockets = nodes.sockets;
+    socketPort = NodePair.socketPort(nodes.secondEnv);
+    nodes.awaitReady(nodes.firstEnv);
   }
 
   @AfterAll
   static void stop() {
-    Await.result(edge.stop());
-    Await.result(core.stop());
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
-    Await.result(client.close());
+    nodes.stop();
   }
 
   private static JsonObject preferences(String level, boolean push, String content, JsonObject quiet) {
@@ -99,9 +84,17 @@ class PushApiTest {
     assertThat(level.bodyAsJsonObject()).isEqualTo(new JsonObject().put("roomId", room).put("level", "none"));
     assertThat(api.get("/notifications/mutes", bob).bodyAsJsonObject().getJsonArray("roomIds").getList())
         .as("none is the mute").containsExactly(room);
+    String loud = api.room(bob, "private");
+    api.call(HttpMethod.PUT, "/rooms/" + loud + "/notifications", bob, new JsonObject().put("level", "all"));
+    assertThat(api.get("/notifications/rooms", bob).bodyAsJsonObject()).as("the rooms with a level of their own")
+        .isEqualTo(new JsonObject().put("levels", new JsonObject().put(room, "none").put(loud, "all")));
+    assertThat(api.get("/notifications/rooms", outsider).bodyAsJsonObject())
+        .isEqualTo(new JsonObject().put("levels", new JsonObject()));
     assertThat(api.call(HttpMethod.PUT, "/rooms/" + room + "/notifications", bob,
         new JsonObject().put("level", "default")).statusCode()).isEqualTo(200);
     assertThat(api.get("/notifications/mutes", bob).bodyAsJsonObject().getJsonArray("roomIds")).isEmpty();
+    assertThat(api.get("/notifications/rooms", bob).bodyAsJsonObject().getJsonObject("levels").getMap())
+        .containsOnlyKeys(loud);
     assertError(api.call(HttpMethod.PUT, "/rooms/" + room + "/notifications", bob,
         new JsonObject().put("level", "some")), 400, "bad_request", "level");
     assertError(api.call(HttpMethod.PUT, "/rooms/" + room + "/notifications", outsider,

@@ -45,6 +45,7 @@ final class PreferenceStore {
       + " JOIN room_members m ON m.room_id = l.room_id AND m.user_id = l.user_id WHERE l.room_id IN (%s)";
   private static final String MUTES = "SELECT room_id FROM room_notification_levels WHERE user_id = ? AND level = 'none'"
       + " ORDER BY room_id";
+  private static final String LEVELS_OF_USER = "SELECT room_id, level FROM room_notification_levels WHERE user_id = ?";
 
   private final Vertx vertx;
   private final Shards shards;
@@ -66,7 +67,8 @@ final class PreferenceStore {
             .map(done -> new JsonObject().put("roomId", request.getString("roomId")).put("muted", true)),
         NotificationActions.UNMUTE, request -> setRoom(request, "default")
             .map(done -> new JsonObject().put("roomId", request.getString("roomId")).put("muted", false)),
-        NotificationActions.MUTES, this::mutes);
+        NotificationActions.MUTES, this::mutes,
+        NotificationActions.ROOM_LEVELS, this::levelsOfUser);
   }
 
   /** The preferences of these users, the defaults for those who never set any. */
@@ -154,6 +156,17 @@ final class PreferenceStore {
       perShard.forEach(rows -> rows.forEach(row -> roomIds.add(String.valueOf(row.getLong("room_id")))));
       return new JsonObject().put("roomIds", roomIds);
     });
+  }
+
+  private Future<JsonObject> levelsOfUser(JsonObject request) {
+    long userId = Ids.parse(request.getString("userId"), "user");
+    return shards.everywhere(shard -> shard.pool().preparedQuery(LEVELS_OF_USER).execute(Tuple.of(userId)))
+        .map(perShard -> {
+          JsonObject levels = new JsonObject();
+          perShard.forEach(rows -> rows.forEach(row -> levels.put(String.valueOf(row.getLong("room_id")),
+              row.getString("level"))));
+          return new JsonObject().put("levels", levels);
+        });
   }
 
   private static NotificationPreferences fromRow(Row row) {

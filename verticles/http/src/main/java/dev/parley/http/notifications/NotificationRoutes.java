@@ -37,6 +37,7 @@ public final class NotificationRoutes {
         caller(ctx))));
     api.put("/notifications/preferences").handler(ctx -> reply(ctx, request(NotificationActions.SET_PREFERENCES,
         caller(ctx).put("preferences", NotificationPreferences.fromJson(Requests.jsonBody(ctx)).toJson()))));
+    api.get("/notifications/rooms").handler(ctx -> reply(ctx, request(NotificationActions.ROOM_LEVELS, caller(ctx))));
     api.put("/rooms/:roomId/notifications").handler(ctx -> reply(ctx, request(NotificationActions.SET_ROOM_LEVEL,
         inRoom(ctx).put("level", Requests.jsonBody(ctx).getValue("level")))));
   }
