@@ -30,13 +30,14 @@ final class ReliableClient {
   private static final class Pending {
     final String text;
     final long firstSentNanos;
-    long lastSentNanos;
+    /** When it is sent again if no ack came. */
+    long resendAtNanos;
     int attempts;
 
     Pending(String text, long now) {
       this.text = text;
       this.firstSentNanos = now;
-      this.lastSentNanos = now;
+      this.resendAtNanos = now;
     }
   }
 
@@ -205,8 +206,8 @@ final class ReliableClient {
         Pending failed = id == null ? null : pending.get(id);
         if (failed != null) {
           timeline.error(frame.getString("code"));
-          // Sent again by tick() after a short backoff: counts as the last attempt now.
-          failed.lastSentNanos = System.nanoTime() - (options.ackTimeoutMs() - 500) * 1_000_000L;
+          // Sent again by tick() after a short backoff with jitter.
+          failed.resendAtNanos = System.nanoTime() + (250 + ThreadLocalRandom.current().nextLong(500)) * 1_000_000L;
         }
       }
       case "message" -> onMessage(frame.getLong("seq"), frame.getString("id"));
@@ -272,11 +273,12 @@ final class ReliableClient {
         lastPingNanos = now;
         socket.writeTextMessage("{\"type\":\"ping\"}");
       }
-      long timeout = options.ackTimeoutMs() * 1_000_000L;
       for (Map.Entry<String, Pending> unacked : pending.entrySet()) {
-        if (now - unacked.getValue().lastSentNanos > timeout) {
+        if (now >= unacked.getValue().resendAtNanos) {
+          if (unacked.getValue().attempts > 0) {
+            timeline.resent.increment();
+          }
           write(unacked.getKey(), unacked.getValue());
-          timeline.resent.increment();
         }
       }
       if (sendDue && sending && pending.size() < options.maxInFlight()) {
@@ -298,8 +300,10 @@ final class ReliableClient {
   }
 
   private void write(String id, Pending send) {
-    send.lastSentNanos = System.nanoTime();
     send.attempts++;
+    // The wait for an ack doubles with each attempt (up to 8 times the ack timeout): a slow server is not
+    // answered with a storm of re-sends.
+    send.resendAtNanos = System.nanoTime() + (options.ackTimeoutMs() * 1_000_000L << Math.min(3, send.attempts - 1));
     socket.writeTextMessage(new JsonObject().put("type", "send").put("id", id).put("room", user.room.id)
         .put("text", send.text).encode());
   }
