@@ -29,11 +29,11 @@ def main(d):
             faults[-1][m["phase"]] = m["t"] / 1000
     seconds = sorted(timeline)
     out = ["| fault | acks/s before | min acks/s | acks flowing again after | longest wait for an ack | sends (new) | "
-           "re-sent same id | errors (codes) | disconnects / reconnects / heartbeat timeouts | /ready not 200 | "
-           "RSS MiB before → after |", "|" + "---|" * 11]
+           "re-sent same id | errors (codes) | seconds below half rate | disconnects / reconnects / heartbeat timeouts | /ready not 200 | "
+           "RSS MiB before → after |", "|" + "---|" * 12]
     for f in faults:
         if "skipped" in f:
-            out.append(f"| {f['name']} | skipped: {f['skipped']} |" + " |" * 9)
+            out.append(f"| {f['name']} | skipped: {f['skipped']} |" + " |" * 10)
             continue
         start = int(f["start"])
         end = int(f.get("end", f.get("restored", f["start"]))) + 1
@@ -49,8 +49,12 @@ def main(d):
                 codes[c] += n
         # Acks "flow" in a second with at least half the rate of the 10 s before the fault; the time until they
         # flowed again is from the fault to the end of the last second below that.
+        # A restarted node's rejoin can cost a second dip later in the window: counted in "seconds below half".
         low = [s["t"] for s in window if s["acked"] < base / 2]
-        recovered = (max(low) + 1 - f["start"]) if low else 0
+        recovered = 0
+        if low:
+            first_ok = next((s["t"] for s in window if s["t"] > low[0] and s["acked"] >= base / 2), end)
+            recovered = first_ok - f["start"]
         min_acks = min((s["acked"] for s in window), default=0)
         longest = max((max(s["oldestPendingMs"], s["ackMaxMs"]) for s in window), default=0)
         not_ready = defaultdict(int)
@@ -72,7 +76,7 @@ def main(d):
                         for n in sorted(set(rss_before) | set(rss_after)))
         code_text = ", ".join(f"{c} {n}" for c, n in sorted(codes.items()))
         out.append(f"| {f['name']} | {base:.0f} | {min_acks} | {recovered:.1f} s | {longest / 1000:.1f} s | "
-                   f"{total['sent']} | {total['resent']} | {total['errors']}{' (' + code_text + ')' if code_text else ''} | "
+                   f"{total['sent']} | {total['resent']} | {total['errors']}{' (' + code_text + ')' if code_text else ''} | {len(low)} | "
                    f"{total['disconnects']} / {total['reconnects']} / {total['heartbeatTimeouts']} | {ready} | {rss} |")
     verify = {}
     try:
