@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code idle} (connect and hold: memory per connection), {@code storm} (connect, drop everything at once,
  * reconnect and resume like real clients: a random first delay up to {@code --reconnect-jitter-ms}, default
  * 5000, then exponential backoff with jitter on failure), {@code rest} (no sockets: every user sends over REST as fast as its answers come,
- * the persisted-send throughput of the HTTP path). Prints progress every 5 s and a summary; the last line is the summary as JSON.
+ * the persisted-send throughput of the HTTP path), {@code chaos} (scripts/chaos: clients that re-send, resume and
+ * reconnect like real ones while faults are injected, then a verification of the stored streams, {@link ChaosRun}). Prints progress every 5 s and a summary; the last line is the summary as JSON.
  */
 public final class LoadGenerator {
 
@@ -61,6 +62,11 @@ public final class LoadGenerator {
       say("setup: registering %d users, rooms of %d, on %s", options.users(), options.roomSize(), options.targets());
       List<Setup.User> users = await(new Setup(vertx, options).run(), 600);
       say("setup done in %.1f s", seconds());
+      if (options.mode().equals("chaos")) {
+        int code = new ChaosRun(vertx, options, users).run();
+        await(vertx.close(), 30);
+        return code;
+      }
       for (int i = 0; i < options.eventLoops(); i++) {
         List<Setup.User> share = new ArrayList<>();
         for (int u = i; u < users.size(); u += options.eventLoops()) {

@@ -26,7 +26,10 @@ record Options(
     int serverPid,
     int setupConcurrency,
     int reconnectJitterMs,
-    boolean synthetic) {
+    boolean synthetic,
+    String outDir,
+    int ackTimeoutMs,
+    int maxInFlight) {
 
   static Options parse(String[] args) {
     Map<String, String> values = new HashMap<>();
@@ -69,7 +72,12 @@ record Options(
         integer(values, "server-pid", 0),
         integer(values, "setup-concurrency", 32),
         integer(values, "reconnect-jitter-ms", 5000),
-        !synthetic.isEmpty());
+        !synthetic.isEmpty(),
+        // --mode=chaos (scripts/chaos): where the timeline, the stop signal and the verification go, how long a
+        // send waits for its ack before the same id is sent again, and how many sends a user has unacknowledged.
+        values.getOrDefault("out-dir", "/tmp/parley-chaos/client"),
+        integer(values, "ack-timeout-ms", 3000),
+        integer(values, "max-in-flight", 4));
   }
 
   private static int integer(Map<String, String> values, String key, int fallback) {
