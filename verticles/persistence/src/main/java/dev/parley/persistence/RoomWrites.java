@@ -204,8 +204,9 @@ final class RoomWrites {
             Future<JsonObject> removed = locked.targetRole() == null
                 ? Future.succeededFuture(new JsonObject().put("removed", false))
                 : remove(connection, locked, memberId);
+            // The audit's seq is the room's last message when the ban committed: none of theirs can follow it.
             return removed.compose(result -> Audit.record(connection, new Audit.Entry(actorId, Audit.BAN, memberId,
-                roomId, null, reason, null)).map(result.put("ban", ban)));
+                roomId, locked.room().getLong("lastSeq"), reason, null)).map(result.put("ban", ban)));
           });
         }));
   }
