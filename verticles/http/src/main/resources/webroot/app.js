@@ -15,11 +15,14 @@ import { renderRoomHeader, onRoomUpdated, saveSettings, toggleMute, loadMutes, l
 import { loadNotifications, onNotification, markAllRead } from './js/notifications.js';
 import { runSearch } from './js/search.js';
 import { toggleDrawer, closeDrawers } from './js/drawers.js';
+import { loadBlocks } from './js/moderation.js';
+import { initAdmin, wireAdmin } from './js/admin.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
   $('chat-view').hidden = view !== 'chat';
   for (const id of ['logout', 'menu', 'search-button', 'notifications-button']) $(id).hidden = view !== 'chat';
+  if (view !== 'chat') $('admin-button').hidden = true; // shown again by initAdmin() for administrators
 }
 
 // --- accounts ------------------------------------------------------------------------------------------------
@@ -63,6 +66,8 @@ async function enter() {
   show('chat');
   bridge.connect();
   await loadMutes();
+  await loadBlocks();
+  initAdmin();
   await loadRooms();
   const last = lastRoom.get();
   if (last && state.rooms.has(last)) await openRoom(last);
@@ -163,6 +168,7 @@ function wire() {
   on('delete-room', 'click', deleteRoom);
   on('search-form', 'submit', runSearch);
   on('notif-read-all', 'click', markAllRead);
+  wireAdmin();
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
     presence: onPresenceSnapshot });
