@@ -47,7 +47,7 @@ class ModerationApiTest {
 
   @BeforeAll
   static void start() {
-    ENV.put("PARLEY_ADMIN_USERNAMES", "someone-else, " + ADMIN_NAME.toUpperCase());
+    ENV.put("PARLEY_ADMIN_USERNAMES", "[\"someone-else\", \"" + ADMIN_NAME.toUpperCase() + "\"]");
     SECOND_ENV.putAll(ENV);
     SECOND_ENV.put("PARLEY_MANAGEMENT_PORT", String.valueOf(TestConfig.freePort()));
     SECOND_ENV.put("PARLEY_HTTP_PORT", String.valueOf(TestConfig.freePort()));

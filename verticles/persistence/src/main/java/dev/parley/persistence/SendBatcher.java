@@ -406,8 +406,10 @@ final class SendBatcher {
     return connection.preparedQuery(ADVANCE_ROOMS.formatted(cases, placeholders(changed.size(), 1))).execute(args);
   }
 
-  /** Senders have read their own messages: their marker moves to their last message in each room; slow mode
-   * counts from their last send. */
+  /**
+   * Senders have read their own messages: their marker moves to their last message in each room. Their last
+   * send time is what slow mode counts from.
+   */
   private static Future<?> advanceReadMarkers(SqlConnection connection, Map<String, Long> markers, long sentAt) {
     Tuple args = Tuple.tuple();
     markers.forEach((pair, seq) -> {

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * The {@code admin} config section: {@code admin.usernames}, the server administrators (override with
- * {@code PARLEY_ADMIN_USERNAMES=alice,bob}). Compared case-insensitively, as usernames are unique that way.
+ * {@code PARLEY_ADMIN_USERNAMES=["alice","bob"]}). Compared case-insensitively, as usernames are unique that way.
  */
 public record AdminConfig(Set<String> usernames) {
 
