@@ -104,7 +104,7 @@ final class Administration {
   /** {@code {q?, limit?}} -> {@code {users}}: by username prefix, deactivated ones included and marked. */
   Future<JsonObject> users(JsonObject request) {
     String q = request.getString("q", "").toLowerCase(java.util.Locale.ROOT);
-    int limit = Math.max(1, Math.min(request.getInteger("limit", 50), MAX_LISTED));
+    int limit = Math.max(1, Math.min(limitOr(request, 50), MAX_LISTED));
     String pattern = q.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
     return users.preparedQuery(USERS).execute(Tuple.of(pattern, limit)).map(rows -> {
       JsonArray list = new JsonArray();
@@ -119,7 +119,7 @@ final class Administration {
 
   /** {@code {limit?}} -> {@code {entries}}: the latest moderation actions of every shard, newest first. */
   Future<JsonObject> audit(JsonObject request) {
-    int limit = Math.max(1, Math.min(request.getInteger("limit", 100), MAX_LISTED));
+    int limit = Math.max(1, Math.min(limitOr(request, 100), MAX_LISTED));
     return shards.everywhere(shard -> shard.pool().preparedQuery(Audit.LATEST).execute(Tuple.of(limit)).map(rows -> {
       List<JsonObject> entries = new ArrayList<>();
       rows.forEach(row -> entries.add(Audit.toJson(row)));
@@ -130,6 +130,12 @@ final class Administration {
       all.sort(Comparator.<JsonObject>comparingLong(entry -> entry.getLong("at")).reversed());
       return new JsonObject().put("entries", new JsonArray(new ArrayList<>(all.subList(0, Math.min(limit, all.size())))));
     });
+  }
+
+  /** The request's limit, or {@code fallback} when it gives none (absent or null). */
+  static int limitOr(JsonObject request, int fallback) {
+    Integer limit = request.getInteger("limit");
+    return limit == null ? fallback : limit;
   }
 
   /** {@code {}} -> {@code {users, deactivatedUsers, rooms, messages, reports}}. */

@@ -62,7 +62,7 @@ final class Reports {
 
   /** {@code {limit?}} -> {@code {reports: [report + reporterUsername + message?]}}, newest first. */
   Future<JsonObject> latest(JsonObject request) {
-    int limit = Math.max(1, Math.min(request.getInteger("limit", 100), MAX_LISTED));
+    int limit = Math.max(1, Math.min(Administration.limitOr(request, 100), MAX_LISTED));
     return shards.global().pool().preparedQuery(LATEST).execute(Tuple.of(limit)).compose(rows -> {
       List<JsonObject> reports = new ArrayList<>();
       for (Row row : rows) {

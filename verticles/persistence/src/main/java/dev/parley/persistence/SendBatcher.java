@@ -190,7 +190,8 @@ final class SendBatcher {
           return Future.<Void>succeededFuture();
         })
         .recover(failure -> {
-          if (!lookForRetries && failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
+          if (!lookForRetries && (failure instanceof MaybeRetried
+              || failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY)) {
             return writeWithRetries(batch, attempt, true);
           }
           if (attempt < MAX_ATTEMPTS && failure instanceof MySQLException sql
@@ -264,22 +265,39 @@ final class SendBatcher {
         })
         .compose(looked -> AttachmentClaims.lock(connection, attachmentIds))
         .compose(locked -> store(connection, batch, lastSeq, publicRooms, members, existing, locked,
-            new Moderation(slowModes, senders, banned)));
+            new Moderation(slowModes, senders, banned, lookForRetries)));
+  }
+
+  /**
+   * Rolls back a first attempt in which moderation refused a send that was not looked up: it may be the retry
+   * of a stored message, which answers that message, not 429 or 403. Rare: the batch is written again, looking.
+   */
+  private static final class MaybeRetried extends RuntimeException {
+    MaybeRetried() {
+      super(null, null, false, false);
+    }
   }
 
   /** What moderation decides a send on, read under the rooms' locks: slow modes, senders' roles and bans. */
-  private record Moderation(Map<Long, Integer> slowModes, Map<String, Object[]> senders, Set<String> banned) {
+  private record Moderation(Map<Long, Integer> slowModes, Map<String, Object[]> senders, Set<String> banned,
+      boolean lookedForRetries) {
 
-    /** The refusal of a send by a non-member, or by a member in slow mode; null when it may go ahead. */
+    /** The refusal of a send by a banned user, or by a member in slow mode; null when it may go ahead. */
     ParleyException refusal(Pending pending, long now) {
       String pair = pending.roomId() + "/" + pending.senderId();
+      ParleyException refused = null;
       if (banned.contains(pair)) {
-        return new ParleyException(ErrorCode.FORBIDDEN, "you are banned from this room");
+        refused = new ParleyException(ErrorCode.FORBIDDEN, "you are banned from this room");
+      } else {
+        Object[] sender = senders.get(pair);
+        int slowMode = slowModes.getOrDefault(pending.roomId(), 0);
+        long wait = sender == null ? 0 : SlowMode.waitMillis(slowMode, (String) sender[0], (Long) sender[1], now);
+        refused = wait > 0 ? SlowMode.refusal(slowMode, wait) : null;
       }
-      Object[] sender = senders.get(pair);
-      int slowMode = slowModes.getOrDefault(pending.roomId(), 0);
-      long wait = sender == null ? 0 : SlowMode.waitMillis(slowMode, (String) sender[0], (Long) sender[1], now);
-      return wait > 0 ? SlowMode.refusal(slowMode, wait) : null;
+      if (refused != null && !lookedForRetries) {
+        throw new MaybeRetried();
+      }
+      return refused;
     }
 
     void sent(Pending pending, long now) {
