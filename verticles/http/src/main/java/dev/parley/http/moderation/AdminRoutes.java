@@ -97,7 +97,7 @@ public final class AdminRoutes {
 
   /** The optional reason of an action: {@code {"reason": "..."}} as the body, or none. */
   private static String reason(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().length() == 0) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() <= 0) {
       return null;
     }
     String reason = Requests.optionalString(Requests.jsonBody(ctx), "reason");
