@@ -18,11 +18,14 @@ import { toggleDrawer, closeDrawers } from './js/drawers.js';
 import { setupAttachments } from './js/attachments.js';
 import { loadNotifySettings, saveNotifySettings, showQuietFields, showRoomLevel, setRoomLevel, togglePush,
   forgetPushSubscription, followNotificationClicks, openNotifiedRoom } from './js/notify-settings.js';
+import { loadBlocks } from './js/moderation.js';
+import { initAdmin, wireAdmin } from './js/admin.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
   $('chat-view').hidden = view !== 'chat';
   for (const id of ['logout', 'menu', 'search-button', 'notifications-button']) $(id).hidden = view !== 'chat';
+  if (view !== 'chat') $('admin-button').hidden = true; // shown again by initAdmin() for administrators
 }
 
 // --- accounts ------------------------------------------------------------------------------------------------
@@ -67,6 +70,8 @@ async function enter() {
   show('chat');
   bridge.connect();
   await loadMutes();
+  await loadBlocks();
+  initAdmin();
   await loadRooms();
   const last = lastRoom.get();
   if (last && state.rooms.has(last)) await openRoom(last);
@@ -179,6 +184,7 @@ function wire() {
   on('push-enable', 'click', togglePush);
   on('room-notify-level', 'change', setRoomLevel);
   followNotificationClicks();
+  wireAdmin();
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
     presence: onPresenceSnapshot });

@@ -6,6 +6,7 @@ import { api, roomPath } from './api.js';
 import * as bridge from './bridge.js';
 import { renderMessages } from './room.js';
 import { renderRoomHeader } from './roominfo.js';
+import { memberModeration } from './moderation.js';
 
 const ROLES = ['member', 'admin', 'owner'];
 
@@ -105,6 +106,7 @@ function memberRow(member) {
     row.append(el('button', { type: 'button', class: 'remove secondary', 'aria-label': 'Remove ' + displayName(member.userId),
       onclick: () => removeMember(member) }, 'Remove'));
   }
+  row.append(...memberModeration(member, { removable: kickable, changed: renderMembers }));
   return row;
 }
 

@@ -1,5 +1,6 @@
 // The open room: its messages by seq (history, live events, holes filled from history), deleting, jumping to
 // a message in context, typing and read markers. The send box is composer.js.
+import { reportButton } from './moderation.js';
 import { $, state, me } from './state.js';
 import { el, setError, errorText, person, displayName, dayLabel, sameDay, timeElement, messageText, snippet } from './dom.js';
 import { cancelComposing, startReply, startEdit } from './composer.js';
@@ -227,7 +228,8 @@ function actions(current, m, mine) {
     el('button', { type: 'button', class: 'reply', 'aria-label': 'Reply to ' + who, onclick: () => startReply(m) }, 'Reply'),
     mine ? el('button', { type: 'button', class: 'edit', 'aria-label': 'Edit your message', onclick: () => startEdit(m) }, 'Edit') : null,
     mine || canModerate() ? el('button', { type: 'button', class: 'delete', 'aria-label': 'Delete message from ' + who,
-      onclick: () => deleteMessage(current, m.seq) }, 'Delete') : null);
+      onclick: () => deleteMessage(current, m.seq) }, 'Delete') : null,
+    reportButton(current, m, mine));
 }
 
 /** The message a reply answers, quoted; read from history when it is not loaded. */

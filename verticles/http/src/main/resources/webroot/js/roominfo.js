@@ -4,6 +4,7 @@ import { setError, errorText } from './dom.js';
 import { api, roomPath } from './api.js';
 import { myRole, canModerate, renderMembers } from './members.js';
 import { renderRooms, roomGone } from './sidebar.js';
+import { renderSlowMode, slowModeChange } from './moderation.js';
 
 function openRoomObject() {
   return state.current && state.rooms.get(state.current.id);
@@ -33,6 +34,7 @@ export function renderRoomInfo() {
   $('info-role').textContent = group ? 'Your role: ' + (myRole() || 'none') : 'Direct messages';
   $('leave-room').hidden = !group || myRole() === 'owner';
   $('delete-room').hidden = !group || myRole() !== 'owner';
+  renderSlowMode(room);
   renderMembers();
 }
 
@@ -44,6 +46,7 @@ export async function saveSettings(event) {
   const name = $('settings-name').value.trim();
   if (name && name !== room.name) body.name = name;
   if ($('settings-visibility').value !== room.visibility) body.visibility = $('settings-visibility').value;
+  slowModeChange(room, body);
   if (Object.keys(body).length === 0) return;
   try {
     const updated = await api('PATCH', roomPath(room.id), body);
@@ -58,7 +61,7 @@ export async function saveSettings(event) {
 export function onRoomUpdated(roomId, update) {
   const room = state.rooms.get(roomId);
   if (!room) return;
-  for (const key of ['name', 'visibility', 'memberCount']) if (update[key] !== undefined) room[key] = update[key];
+  for (const key of ['name', 'visibility', 'memberCount', 'slowModeSeconds']) if (update[key] !== undefined) room[key] = update[key];
   renderRooms();
   if (state.current && state.current.id === roomId) renderRoomHeader();
 }

@@ -157,4 +157,14 @@ public final class Addresses {
 
   /** Persistence: attachment metadata, authorized in SQL by membership. See {@link AttachmentActions}. */
   public static final String PERSISTENCE_ATTACHMENTS = "parley.persistence.attachments";
+
+  // --- moderation and administration (issue 14) -------------------------------------------------------------
+
+  /** Persistence: blocks, reports, account deactivation and the audit. See {@link ModerationActions}. */
+  public static final String PERSISTENCE_MODERATION = "parley.persistence.moderation";
+  /**
+   * Published (clustered) by persistence after a user blocked or unblocked someone. Body {@code {userId}} (the
+   * blocker): each socket verticle instance (one consumer each) drops its cached copy of that user's blocks.
+   */
+  public static final String BLOCKS_CHANGED = "parley.events.blocks";
 }

@@ -25,6 +25,12 @@ public final class RoomActions {
   public static final String ADD_MEMBER = "addMember";
   public static final String REMOVE_MEMBER = "removeMember";
   public static final String SET_ROLE = "setRole";
+  /** Ban a user from a group room (moderation, issue 14): {@code {userId, roomId, memberId, reason?}}. */
+  public static final String BAN = "ban";
+  /** Lift a ban: {@code {userId, roomId, memberId}}. */
+  public static final String UNBAN = "unban";
+  /** A room's bans (owner/admin): {@code {userId, roomId}} -> {@code {bans}}. */
+  public static final String BANS = "bans";
   /** Is userId a member of roomId: {@code {member: bool, role?}}. Cached; used by sockets and search. */
   public static final String MEMBERSHIP = "membership";
   /** The ids of every room userId belongs to: {@code {roomIds: [...]}}. Cached. */
@@ -44,5 +50,5 @@ public final class RoomActions {
 
   /** The operations that only read, so a caller may repeat them on another instance when a node leaves. */
   public static final Set<String> READS = Set.of(LIST_MINE, LIST_PUBLIC, GET, MEMBERS, MEMBERSHIP, USER_ROOMS,
-      LAST_SEQS, ACCESS, HISTORY);
+      LAST_SEQS, ACCESS, HISTORY, BANS);
 }

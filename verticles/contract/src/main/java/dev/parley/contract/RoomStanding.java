@@ -101,6 +101,21 @@ public record RoomStanding(JsonObject room, String role) {
     return !OWNER.equals(newRole) && (owner() || !ADMIN.equals(newRole));
   }
 
+  /** Whether this user may ban a user holding {@code targetRole} (null: not a member): as {@link #mayRemove}. */
+  public boolean mayBan(String targetRole) {
+    return mayRemove(targetRole);
+  }
+
+  /** Whether this user may delete a message: its author, an admin or the owner. */
+  public boolean mayDeleteMessage(boolean author) {
+    return member() && (author || admin());
+  }
+
+  /** Whether slow mode leaves this user alone: the owner and admins may always send. */
+  public boolean exemptFromSlowMode() {
+    return admin();
+  }
+
   public static ParleyException notFound() {
     return new ParleyException(ErrorCode.NOT_FOUND, "no such room");
   }

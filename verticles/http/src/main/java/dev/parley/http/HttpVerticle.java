@@ -7,6 +7,9 @@ import dev.parley.contract.ParleyException;
 import dev.parley.http.attachments.AttachmentRoutes;
 import dev.parley.http.auth.AccountsApi;
 import dev.parley.common.push.VapidKeys;
+import dev.parley.http.moderation.AdminConfig;
+import dev.parley.http.moderation.AdminRoutes;
+import dev.parley.http.moderation.ModerationRoutes;
 import dev.parley.http.notifications.NotificationRoutes;
 import dev.parley.http.notifications.PushRoutes;
 import dev.parley.http.rooms.RoomRoutes;
@@ -49,6 +52,9 @@ public final class HttpVerticle extends VerticleBase {
     new SearchRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new NotificationRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     attachments.mount(api);
+    new ModerationRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
+    new AdminRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000), AdminConfig.from(settings), accounts)
+        .mount(api);
     router.route("/api/v1/*").subRouter(api);
     // The browser chat page at / and its /client-config.json; never shadows the routes above.
     WebClientRoutes.mount(router, settings);

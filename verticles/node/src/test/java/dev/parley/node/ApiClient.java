@@ -36,7 +36,10 @@ final class ApiClient {
   }
 
   User register() {
-    String username = "u" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    return register("u" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+  }
+
+  User register(String username) {
     HttpResponse<Buffer> registered = Await.result(web.post(port, "127.0.0.1", "/api/v1/auth/register")
         .sendJsonObject(new JsonObject().put("username", username).put("password", "correct horse battery")));
     assertThat(registered.statusCode()).as(registered.bodyAsString()).isEqualTo(201);

@@ -3,6 +3,7 @@ package dev.parley.persistence;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.RoomStanding;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -34,8 +35,10 @@ record Access(long roomId, boolean isPublic, String role, long lastSeq) {
     return role != null;
   }
 
-  boolean admin() {
-    return "owner".equals(role) || "admin".equals(role);
+  /** The same decisions as the rooms' role checks ({@link RoomStanding}). */
+  RoomStanding standing() {
+    return new RoomStanding(new JsonObject().put("id", String.valueOf(roomId))
+        .put("visibility", isPublic ? "public" : "private"), role);
   }
 
   /** Members pass; others get 404 (private room) or 403 (public room). */

@@ -50,7 +50,8 @@ final class AccountsStore {
       SELECT id, username, display_name, password_hash FROM users WHERE username_lower = ?""";
   /** The token, its session and user, read before the token is consumed. */
   static final String REFRESH_TOKEN = """
-      SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, u.username, u.display_name
+      SELECT t.session_id, t.used_at, t.expires_at, s.user_id, s.revoked_at, u.username, u.display_name,
+        u.deactivated_at
       FROM refresh_tokens t
       JOIN auth_sessions s ON s.id = t.session_id
       JOIN users u ON u.id = s.user_id
@@ -61,6 +62,8 @@ final class AccountsStore {
   static final String REVOKE_SESSION = "UPDATE auth_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
   static final String SESSION = "SELECT user_id, revoked_at FROM auth_sessions WHERE id = ?";
   static final String USER_BY_ID = "SELECT id, username, display_name FROM users WHERE id = ?";
+  /** Under the user's row lock, which deactivation takes too: no session opens for a deactivated user. */
+  static final String LOCK_ACTIVE_USER = "SELECT deactivated_at FROM users WHERE id = ? FOR UPDATE";
   /** Prefix search on the unique index of username_lower; '!' escapes LIKE wildcards. */
   static final String USERS_BY_PREFIX = """
       SELECT id, username, display_name FROM users
@@ -143,8 +146,13 @@ final class AccountsStore {
     String refreshHash = required(body, "refreshTokenHash");
     long refreshExpiresAt = requiredLong(body, "refreshExpiresAt");
     long now = System.currentTimeMillis();
-    return pool.withTransaction(connection ->
-        insertSession(connection, userId, sessionId, refreshHash, refreshExpiresAt, now))
+    return pool.withTransaction(connection -> connection.preparedQuery(LOCK_ACTIVE_USER).execute(Tuple.of(userId))
+        .compose(rows -> {
+          if (rows.size() > 0 && rows.iterator().next().getLong("deactivated_at") != null) {
+            return Future.failedFuture(new ParleyException(ErrorCode.FORBIDDEN, "this account is deactivated"));
+          }
+          return insertSession(connection, userId, sessionId, refreshHash, refreshExpiresAt, now);
+        }))
         .map(done -> new JsonObject());
   }
 
@@ -166,7 +174,8 @@ final class AccountsStore {
           Row token = rows.iterator().next();
           String sessionId = token.getString("session_id");
           long userId = token.getLong("user_id");
-          if (token.getLong("revoked_at") != null || token.getLong("expires_at") <= now) {
+          if (token.getLong("revoked_at") != null || token.getLong("expires_at") <= now
+              || token.getLong("deactivated_at") != null) {
             return Future.failedFuture(invalidRefreshToken());
           }
           if (token.getLong("used_at") != null) {

@@ -6,6 +6,7 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.RoomActions;
 import dev.parley.contract.RoomEvent;
+import dev.parley.contract.RoomStanding;
 import dev.parley.contract.SendMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -201,18 +202,25 @@ final class MessageStore {
         .map(ChatMessage::toJson);
   }
 
-  /** {@code {userId, roomId, seq}}: the author, an admin or the owner leaves a tombstone that keeps the seq. */
+  /**
+   * {@code {userId, roomId, seq, serverAdmin?}}: the author, an admin or the owner ({@link RoomStanding}) leaves a
+   * tombstone that keeps the seq. {@code serverAdmin} (set only by the HTTP verticle's admin routes, after
+   * checking {@code admin.usernames}) may delete in any room. A delete by anyone but the author is audited.
+   */
   private Future<JsonObject> delete(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
     Pool pool = shards.ofRoom(roomId).pool();
     long userId = Ids.parse(request.getString("userId"), "user");
     long seq = seqOf(request);
+    boolean serverAdmin = request.getBoolean("serverAdmin", false);
     long now = System.currentTimeMillis();
-    return pool.withTransaction(connection -> Access.load(connection, roomId, userId).map(Access::requireMember)
+    return pool.withTransaction(connection -> Access.load(connection, roomId, userId)
+        .map(access -> serverAdmin ? access : access.requireMember())
         .compose(access -> connection.preparedQuery(LOCK_MESSAGE).execute(Tuple.of(roomId, seq))
             .compose(rows -> {
               ChatMessage message = existing(rows);
-              if (!message.senderId().equals(String.valueOf(userId)) && !access.admin()) {
+              boolean author = message.senderId().equals(String.valueOf(userId));
+              if (!serverAdmin && !access.standing().mayDeleteMessage(author)) {
                 throw new ParleyException(ErrorCode.FORBIDDEN,
                     "only the author, an admin or the owner can delete a message");
               }
@@ -220,6 +228,9 @@ final class MessageStore {
                   .compose(result -> result.rowCount() == 0 ? Future.succeededFuture(result)
                       : connection.preparedQuery(TOMBSTONE_ATTACHMENTS).execute(Tuple.of(now, roomId, seq))
                           .compose(tombstoned -> Outbox.append(connection, roomId, seq, Outbox.DELETED, now))
+                          .compose(appended -> author ? Future.succeededFuture() : Audit.record(connection,
+                              new Audit.Entry(userId, Audit.DELETE_MESSAGE, Long.parseLong(message.senderId()),
+                                  roomId, seq, request.getString("reason"), serverAdmin ? "server admin" : null)))
                           .map(result));
             })))
         .map(result -> {

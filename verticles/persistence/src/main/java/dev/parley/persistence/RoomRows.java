@@ -15,7 +15,7 @@ import java.util.List;
 final class RoomRows {
 
   static final String ROOM_COLUMNS =
-      "r.id, r.name, r.kind, r.visibility, r.created_by, r.created_at, r.member_count, r.last_seq";
+      "r.id, r.name, r.kind, r.visibility, r.created_by, r.created_at, r.member_count, r.last_seq, r.slow_mode_seconds";
   private static final String ROOM_BY_ID =
       "SELECT " + ROOM_COLUMNS + " FROM rooms r WHERE r.id = ? AND r.deleted_at IS NULL";
   private static final String INSERT_MEMBERS = "INSERT INTO room_members (room_id, user_id, role, joined_at) VALUES %s";
@@ -63,7 +63,8 @@ final class RoomRows {
         .put("createdBy", String.valueOf(row.getLong("created_by")))
         .put("createdAt", row.getLong("created_at"))
         .put("memberCount", row.getInteger("member_count"))
-        .put("lastSeq", row.getLong("last_seq"));
+        .put("lastSeq", row.getLong("last_seq"))
+        .put("slowModeSeconds", row.getInteger("slow_mode_seconds"));
   }
 
   static JsonObject memberJson(Row row) {

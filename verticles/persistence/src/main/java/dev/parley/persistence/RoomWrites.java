@@ -27,7 +27,8 @@ final class RoomWrites {
   /** A locking read: it sees the latest committed roles, not the transaction's snapshot. */
   private static final String ROLES = "SELECT user_id, role FROM room_members WHERE room_id = ? AND user_id IN (?, ?) FOR UPDATE";
   private static final String UPDATE_ROOM =
-      "UPDATE rooms SET name = COALESCE(?, name), visibility = COALESCE(?, visibility) WHERE id = ?";
+      "UPDATE rooms SET name = COALESCE(?, name), visibility = COALESCE(?, visibility),"
+          + " slow_mode_seconds = COALESCE(?, slow_mode_seconds) WHERE id = ?";
   private static final String MARK_DELETED = "UPDATE rooms SET deleted_at = ?, direct_key = NULL WHERE id = ?";
   private static final String MEMBER_IDS = "SELECT user_id FROM room_members WHERE room_id = ?";
   private static final String DELETE_MEMBERS = "DELETE FROM room_members WHERE room_id = ?";
@@ -38,11 +39,13 @@ final class RoomWrites {
   private final Shards shards;
   private final Usernames usernames;
   private final RoomCaps caps;
+  private final Blocks blocks;
 
-  RoomWrites(Shards shards, Usernames usernames, RoomCaps caps) {
+  RoomWrites(Shards shards, Usernames usernames, RoomCaps caps, Blocks blocks) {
     this.shards = shards;
     this.usernames = usernames;
     this.caps = caps;
+    this.blocks = blocks;
   }
 
   /** The room as read under its lock, the caller's standing in it and the target member's role (null: none). */
@@ -53,17 +56,22 @@ final class RoomWrites {
     }
   }
 
-  /** {@code {userId, roomId, name?, visibility?}} (owner/admin) -> the room. */
+  /** {@code {userId, roomId, name?, visibility?, slowModeSeconds?}} (owner/admin) -> the room. */
   Future<JsonObject> update(JsonObject request) {
+    Integer slowMode = request.getInteger("slowModeSeconds");
     return locked(request, request.getString("userId"), (connection, locked) -> {
       RoomStanding actor = locked.actor().requireAdmin();
       if (actor.direct()) {
         throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room cannot be changed");
       }
       long roomId = Long.parseLong(actor.roomId());
-      return connection.preparedQuery(UPDATE_ROOM)
-          .execute(Tuple.of(request.getString("name"), request.getString("visibility"), roomId))
-          .compose(updated -> RoomRows.room(connection, roomId));
+      Future<?> updated = connection.preparedQuery(UPDATE_ROOM)
+          .execute(Tuple.of(request.getString("name"), request.getString("visibility"), slowMode, roomId));
+      if (slowMode != null && !slowMode.equals(actor.room().getInteger("slowModeSeconds"))) {
+        updated = updated.compose(done -> Audit.record(connection, new Audit.Entry(userId(request), Audit.SLOW_MODE,
+            null, roomId, null, null, slowMode + " s")));
+      }
+      return updated.compose(done -> RoomRows.room(connection, roomId));
     });
   }
 
@@ -91,7 +99,8 @@ final class RoomWrites {
       }
       actor.requireVisible();
       long roomId = Long.parseLong(actor.roomId());
-      return insertMember(connection, locked, userId, RoomStanding.MEMBER, "userId")
+      return requireNotBanned(connection, roomId, userId, "you are banned from this room")
+          .compose(allowed -> insertMember(connection, locked, userId, RoomStanding.MEMBER, "userId"))
           .compose(inserted -> RoomRows.room(connection, roomId))
           .map(room -> new JsonObject().put("room", room).put("joined", true));
     });
@@ -118,8 +127,10 @@ final class RoomWrites {
   Future<JsonObject> addMember(JsonObject request) {
     long memberId = Ids.parse(request.getString("memberId"), "user");
     String role = request.getString("role", RoomStanding.MEMBER);
-    // Read before the room's transaction (users are on shard 0), judged after the role checks below.
-    return usernames.of(Set.of(memberId)).compose(found -> locked(request, request.getString("memberId"),
+    // Read before the room's transaction (users and blocks are on shard 0), judged after the role checks below.
+    Future<Boolean> blocked = blocks.blocked(memberId, userId(request));
+    return usernames.of(Set.of(memberId)).compose(found -> blocked.compose(blockedActor -> locked(request,
+        request.getString("memberId"),
         (connection, locked) -> {
           RoomStanding actor = locked.actor().requireAdmin();
           if (actor.direct()) {
@@ -131,12 +142,17 @@ final class RoomWrites {
           if (found.isEmpty()) {
             throw new ParleyException(ErrorCode.NOT_FOUND, "no such user", "userId");
           }
+          if (blockedActor) {
+            throw new ParleyException(ErrorCode.FORBIDDEN, "this user does not accept that from you", "userId");
+          }
           if (locked.targetRole() != null) {
             throw new ParleyException(ErrorCode.CONFLICT, "already a member");
           }
-          return insertMember(connection, locked, memberId, role, "userId")
-              .compose(inserted -> RoomRows.member(connection, Long.parseLong(actor.roomId()), memberId));
-        })).compose(usernames::addTo);
+          long roomId = Long.parseLong(actor.roomId());
+          return requireNotBanned(connection, roomId, memberId, "this user is banned from this room")
+              .compose(allowed -> insertMember(connection, locked, memberId, role, "userId"))
+              .compose(inserted -> RoomRows.member(connection, roomId, memberId));
+        }))).compose(usernames::addTo);
   }
 
   /** {@code {userId, roomId, memberId}} (owner/admin) -> {@code {removed}}: a kick, or the caller leaving. */
@@ -154,7 +170,60 @@ final class RoomWrites {
       } else if (!actor.mayRemove(locked.targetRole())) {
         throw new ParleyException(ErrorCode.FORBIDDEN, "you cannot remove this member");
       }
-      return remove(connection, locked, memberId);
+      Future<JsonObject> removed = remove(connection, locked, memberId);
+      return memberId == actorId ? removed : removed.compose(result -> Audit.record(connection, new Audit.Entry(
+          actorId, Audit.KICK, memberId, Long.parseLong(actor.roomId()), null, null, null)).map(result));
+    });
+  }
+
+  /**
+   * {@code {userId, roomId, memberId, reason?}} (owner/admin; not the owner, admins only by the owner) ->
+   * {@code {ban, removed}}: the user is removed if a member and kept out (join, add and send: 403) until unbanned.
+   */
+  Future<JsonObject> ban(JsonObject request) {
+    long actorId = userId(request);
+    long memberId = Ids.parse(request.getString("memberId"), "user");
+    String reason = request.getString("reason");
+    return usernames.of(Set.of(memberId)).compose(found -> locked(request, request.getString("memberId"),
+        (connection, locked) -> {
+          RoomStanding actor = locked.actor().requireAdmin();
+          if (actor.direct()) {
+            throw new ParleyException(ErrorCode.FORBIDDEN, "a direct room has no bans");
+          }
+          if (memberId == actorId) {
+            throw new ParleyException(ErrorCode.FORBIDDEN, "you cannot ban yourself");
+          }
+          if (!actor.mayBan(locked.targetRole())) {
+            throw new ParleyException(ErrorCode.FORBIDDEN, "you cannot ban this member");
+          }
+          if (found.isEmpty()) {
+            throw new ParleyException(ErrorCode.NOT_FOUND, "no such user", "userId");
+          }
+          long roomId = Long.parseLong(actor.roomId());
+          return RoomBans.insert(connection, roomId, memberId, actorId, reason).compose(ban -> {
+            Future<JsonObject> removed = locked.targetRole() == null
+                ? Future.succeededFuture(new JsonObject().put("removed", false))
+                : remove(connection, locked, memberId);
+            // The audit's seq is the room's last message when the ban committed: none of theirs can follow it.
+            return removed.compose(result -> Audit.record(connection, new Audit.Entry(actorId, Audit.BAN, memberId,
+                roomId, locked.room().getLong("lastSeq"), reason, null)).map(result.put("ban", ban)));
+          });
+        }));
+  }
+
+  /** {@code {userId, roomId, memberId}} (owner/admin) -> {@code {}}: lifts a ban; 404 when there is none. */
+  Future<JsonObject> unban(JsonObject request) {
+    long actorId = userId(request);
+    long memberId = Ids.parse(request.getString("memberId"), "user");
+    return locked(request, request.getString("memberId"), (connection, locked) -> {
+      long roomId = Long.parseLong(locked.actor().requireAdmin().roomId());
+      return RoomBans.delete(connection, roomId, memberId).compose(lifted -> {
+        if (!lifted) {
+          throw new ParleyException(ErrorCode.NOT_FOUND, "no such ban");
+        }
+        return Audit.record(connection, new Audit.Entry(actorId, Audit.UNBAN, memberId, roomId, null, null, null))
+            .map(new JsonObject());
+      });
     });
   }
 
@@ -184,6 +253,19 @@ final class RoomWrites {
   }
 
   // --- under the lock --------------------------------------------------------------------------------------
+
+  private static long userId(JsonObject request) {
+    return Ids.parse(request.getString("userId"), "user");
+  }
+
+  private static Future<Void> requireNotBanned(SqlConnection connection, long roomId, long userId, String message) {
+    return RoomBans.isBanned(connection, roomId, userId).map(banned -> {
+      if (banned) {
+        throw new ParleyException(ErrorCode.FORBIDDEN, message);
+      }
+      return null;
+    });
+  }
 
   /** Runs {@code write} in a transaction on the room's shard, after locking the room and reading both roles. */
   private <T> Future<T> locked(JsonObject request, String targetUserId,

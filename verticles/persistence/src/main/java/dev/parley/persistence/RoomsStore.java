@@ -85,6 +85,7 @@ final class RoomsStore {
   private final Shards shards;
   private final Usernames usernames;
   private final RoomCaps caps;
+  private final Blocks blocks;
   private final Map<String, Function<JsonObject, Future<?>>> actions;
 
   RoomsStore(Vertx vertx, Shards shards, RoomCaps caps) {
@@ -92,7 +93,8 @@ final class RoomsStore {
     this.shards = shards;
     this.usernames = new Usernames(shards.global().pool());
     this.caps = caps;
-    RoomWrites writes = new RoomWrites(shards, usernames, caps);
+    this.blocks = new Blocks(shards.global().pool(), usernames);
+    RoomWrites writes = new RoomWrites(shards, usernames, caps, blocks);
     this.actions = Map.ofEntries(
         Map.entry(RoomActions.CREATE, this::create),
         Map.entry(RoomActions.DIRECT, this::direct),
@@ -106,6 +108,9 @@ final class RoomsStore {
         Map.entry(RoomActions.ADD_MEMBER, writes::addMember),
         Map.entry(RoomActions.REMOVE_MEMBER, writes::removeMember),
         Map.entry(RoomActions.SET_ROLE, writes::setRole),
+        Map.entry(RoomActions.BAN, writes::ban),
+        Map.entry(RoomActions.UNBAN, writes::unban),
+        Map.entry(RoomActions.BANS, this::bans),
         Map.entry(RoomActions.MEMBERS, this::members),
         Map.entry(RoomActions.USER_ROOMS, this::userRooms),
         Map.entry(RoomActions.MEMBERSHIP, this::membership),
@@ -160,7 +165,9 @@ final class RoomsStore {
         return Future.succeededFuture(new JsonObject().put("room", found).put("created", false));
       }
       Pool pool = shards.forDirect(key).pool();
-      Future<JsonObject> created = usernames.require(Set.of(me, other), "userId").compose(names -> pool
+      // A user who blocked the caller cannot be put in a new direct room by them.
+      Future<JsonObject> created = blocks.requireNotBlockedBy(other, me)
+          .compose(allowed -> usernames.require(Set.of(me, other), "userId")).compose(names -> pool
           .withTransaction(connection -> caps.requireRoomsLeft(connection, List.of(me, other), "userId")
           .compose(allowed -> connection.preparedQuery(INSERT_ROOM).execute(Tuple.of(
               directName(names.get(me), names.get(other)), "direct", "private", me, now, 2, key)))
@@ -269,6 +276,13 @@ final class RoomsStore {
           return usernames.addTo(members);
         })
         .map(members -> new JsonObject().put("members", new JsonArray(members)));
+  }
+
+  /** {@code {roomId}} -> {@code {bans: [{userId, username, bannedBy, reason?, createdAt}]}}, newest first. */
+  private Future<JsonObject> bans(JsonObject request) {
+    long roomId = Ids.parse(request.getString("roomId"), "room");
+    return RoomBans.list(shards.ofRoom(roomId).pool(), roomId).compose(usernames::addTo)
+        .map(bans -> new JsonObject().put("bans", new JsonArray(bans)));
   }
 
   /** {@code {userId}} -> {@code {roomIds}}. */

@@ -45,10 +45,13 @@ final class SendBatcher {
   private static final int DUPLICATE_KEY = 1062;
 
   private static final String LOCK_ROOMS =
-      "SELECT id, last_seq, visibility FROM rooms WHERE deleted_at IS NULL AND id IN (%s) ORDER BY id FOR UPDATE";
+      "SELECT id, last_seq, visibility, slow_mode_seconds FROM rooms WHERE deleted_at IS NULL AND id IN (%s)"
+          + " ORDER BY id FOR UPDATE";
   /** Rooms x senders, filtered to the real pairs in Java: a plain primary-key range, cheap to plan. */
   private static final String FIND_MEMBERS =
-      "SELECT room_id, user_id FROM room_members WHERE room_id IN (%s) AND user_id IN (%s)";
+      "SELECT room_id, user_id, role, last_sent_at FROM room_members WHERE room_id IN (%s) AND user_id IN (%s)";
+  /** Only asked when a send comes from a non-member: a banned user is told so (403), even in a private room. */
+  private static final String FIND_BANS = "SELECT room_id, user_id FROM room_bans WHERE (room_id, user_id) IN (%s)";
   private static final String FIND_EXISTING =
       "SELECT " + MessageRows.COLUMNS + " FROM messages WHERE (room_id, sender_id, client_msg_id) IN (%s)";
   private static final String INSERT_MESSAGES =
@@ -57,7 +60,8 @@ final class SendBatcher {
   private static final String ADVANCE_ROOMS = "UPDATE rooms SET last_seq = CASE id %s END WHERE id IN (%s)";
   /** A join with the batch's (room, sender, seq) rows: linear in the batch, unlike a CASE per row. */
   private static final String ADVANCE_READ_MARKERS = "UPDATE room_members m JOIN (%s) v"
-      + " ON m.room_id = v.room_id AND m.user_id = v.user_id SET m.read_seq = GREATEST(m.read_seq, v.seq)";
+      + " ON m.room_id = v.room_id AND m.user_id = v.user_id SET m.read_seq = GREATEST(m.read_seq, v.seq),"
+      + " m.last_sent_at = ?";
   private static final String MARKER_ROW = "SELECT ? AS room_id, ? AS user_id, ? AS seq";
 
   /** The outcome of a send: the stored message, and whether this send created it (false for a retry). */
@@ -186,7 +190,8 @@ final class SendBatcher {
           return Future.<Void>succeededFuture();
         })
         .recover(failure -> {
-          if (!lookForRetries && failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY) {
+          if (!lookForRetries && (failure instanceof MaybeRetried
+              || failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY)) {
             return writeWithRetries(batch, attempt, true);
           }
           if (attempt < MAX_ATTEMPTS && failure instanceof MySQLException sql
@@ -219,6 +224,9 @@ final class SendBatcher {
     Map<Long, Long> lastSeq = new HashMap<>();
     Set<Long> publicRooms = new HashSet<>();
     Set<String> members = new HashSet<>();
+    Map<Long, Integer> slowModes = new HashMap<>();
+    Map<String, Object[]> senders = new HashMap<>();
+    Set<String> banned = new HashSet<>();
     Map<String, ChatMessage> existing = new HashMap<>();
     Set<String> attachmentIds = new LinkedHashSet<>();
     batch.forEach(pending -> attachmentIds.addAll(pending.send().attachments()));
@@ -226,6 +234,7 @@ final class SendBatcher {
         .compose(rows -> {
           for (Row row : rows) {
             lastSeq.put(row.getLong("id"), row.getLong("last_seq"));
+            slowModes.put(row.getLong("id"), row.getInteger("slow_mode_seconds"));
             if ("public".equals(row.getString("visibility"))) {
               publicRooms.add(row.getLong("id"));
             }
@@ -234,7 +243,14 @@ final class SendBatcher {
               placeholders(senderIds.size(), 1))).execute(memberArgs);
         })
         .compose(rows -> {
-          rows.forEach(row -> members.add(row.getLong("room_id") + "/" + row.getLong("user_id")));
+          rows.forEach(row -> {
+            String pair = row.getLong("room_id") + "/" + row.getLong("user_id");
+            members.add(pair);
+            senders.put(pair, new Object[] {row.getString("role"), row.getLong("last_sent_at")});
+          });
+          return findBans(connection, batch, lastSeq.keySet(), members, banned);
+        })
+        .compose(bansRead -> {
           if (!lookForRetries) {
             return Future.succeededFuture();
           }
@@ -248,11 +264,74 @@ final class SendBatcher {
               });
         })
         .compose(looked -> AttachmentClaims.lock(connection, attachmentIds))
-        .compose(locked -> store(connection, batch, lastSeq, publicRooms, members, existing, locked));
+        .compose(locked -> store(connection, batch, lastSeq, publicRooms, members, existing, locked,
+            new Moderation(slowModes, senders, banned, lookForRetries)));
+  }
+
+  /**
+   * Rolls back a first attempt in which moderation refused a send that was not looked up: it may be the retry
+   * of a stored message, which answers that message, not 429 or 403. Rare: the batch is written again, looking.
+   */
+  private static final class MaybeRetried extends RuntimeException {
+    MaybeRetried() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** What moderation decides a send on, read under the rooms' locks: slow modes, senders' roles and bans. */
+  private record Moderation(Map<Long, Integer> slowModes, Map<String, Object[]> senders, Set<String> banned,
+      boolean lookedForRetries) {
+
+    /** The refusal of a send by a banned user, or by a member in slow mode; null when it may go ahead. */
+    ParleyException refusal(Pending pending, long now) {
+      String pair = pending.roomId() + "/" + pending.senderId();
+      ParleyException refused = null;
+      if (banned.contains(pair)) {
+        refused = new ParleyException(ErrorCode.FORBIDDEN, "you are banned from this room");
+      } else {
+        Object[] sender = senders.get(pair);
+        int slowMode = slowModes.getOrDefault(pending.roomId(), 0);
+        long wait = sender == null ? 0 : SlowMode.waitMillis(slowMode, (String) sender[0], (Long) sender[1], now);
+        refused = wait > 0 ? SlowMode.refusal(slowMode, wait) : null;
+      }
+      if (refused != null && !lookedForRetries) {
+        throw new MaybeRetried();
+      }
+      return refused;
+    }
+
+    void sent(Pending pending, long now) {
+      Object[] sender = senders.get(pending.roomId() + "/" + pending.senderId());
+      if (sender != null) {
+        sender[1] = now;
+      }
+    }
+  }
+
+  /** The bans of senders who are not members of an existing room of the batch (normally none: no query). */
+  private static Future<Void> findBans(SqlConnection connection, List<Pending> batch, Set<Long> rooms,
+      Set<String> members, Set<String> banned) {
+    Tuple args = Tuple.tuple();
+    Set<String> outsiders = new LinkedHashSet<>();
+    for (Pending pending : batch) {
+      String pair = pending.roomId() + "/" + pending.senderId();
+      if (rooms.contains(pending.roomId()) && !members.contains(pair) && outsiders.add(pair)) {
+        args.addLong(pending.roomId()).addLong(pending.senderId());
+      }
+    }
+    if (outsiders.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return connection.preparedQuery(FIND_BANS.formatted(placeholders(outsiders.size(), 2))).execute(args)
+        .map(rows -> {
+          rows.forEach(row -> banned.add(row.getLong("room_id") + "/" + row.getLong("user_id")));
+          return null;
+        });
   }
 
   private Future<List<Runnable>> store(SqlConnection connection, List<Pending> batch, Map<Long, Long> lastSeq,
-      Set<Long> publicRooms, Set<String> members, Map<String, ChatMessage> existing, AttachmentClaims claims) {
+      Set<Long> publicRooms, Set<String> members, Map<String, ChatMessage> existing, AttachmentClaims claims,
+      Moderation moderation) {
     List<Runnable> after = new ArrayList<>(batch.size() * 2);
     List<ChatMessage> created = new ArrayList<>();
     Map<Long, Long> nextSeq = new LinkedHashMap<>(lastSeq);
@@ -264,8 +343,14 @@ final class SendBatcher {
         after.add(() -> pending.promise().tryComplete(new Stored(earlier, false)));
         continue;
       }
-      ParleyException notMember = RoomStanding.refusal(nextSeq.containsKey(pending.roomId()),
-          publicRooms.contains(pending.roomId()), members.contains(pending.roomId() + "/" + pending.senderId()));
+      boolean exists = nextSeq.containsKey(pending.roomId());
+      ParleyException moderated = exists ? moderation.refusal(pending, now) : null;
+      if (moderated != null) {
+        after.add(() -> pending.promise().tryFail(moderated));
+        continue;
+      }
+      ParleyException notMember = RoomStanding.refusal(exists, publicRooms.contains(pending.roomId()),
+          members.contains(pending.roomId() + "/" + pending.senderId()));
       if (notMember != null) {
         after.add(() -> pending.promise().tryFail(notMember));
         continue;
@@ -285,6 +370,7 @@ final class SendBatcher {
         continue;
       }
       long seq = nextSeq.merge(pending.roomId(), 1L, Long::sum);
+      moderation.sent(pending, now);
       claims.claim(send.attachments(), seq);
       String roomId = String.valueOf(pending.roomId());
       ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
@@ -304,7 +390,7 @@ final class SendBatcher {
     return insert(connection, created)
         .compose(inserted -> claims.write(connection))
         .compose(claimed -> advanceRooms(connection, lastSeq, nextSeq))
-        .compose(advanced -> advanceReadMarkers(connection, readMarkers))
+        .compose(advanced -> advanceReadMarkers(connection, readMarkers, now))
         // The batch's outbox rows (the message event stream), in the same transaction. Last before the commit:
         // their ids are allocated as late as possible, so ids committing out of order stay rare and brief.
         .compose(marked -> Outbox.append(connection, created, Outbox.CREATED, now))
@@ -336,14 +422,18 @@ final class SendBatcher {
     return connection.preparedQuery(ADVANCE_ROOMS.formatted(cases, placeholders(changed.size(), 1))).execute(args);
   }
 
-  /** Senders have read their own messages: their marker moves to their last message in each room. */
-  private static Future<?> advanceReadMarkers(SqlConnection connection, Map<String, Long> markers) {
+  /**
+   * Senders have read their own messages: their marker moves to their last message in each room. Their last
+   * send time is what slow mode counts from.
+   */
+  private static Future<?> advanceReadMarkers(SqlConnection connection, Map<String, Long> markers, long sentAt) {
     Tuple args = Tuple.tuple();
     markers.forEach((pair, seq) -> {
       int slash = pair.indexOf('/');
       args.addLong(Long.parseLong(pair.substring(0, slash))).addLong(Long.parseLong(pair.substring(slash + 1)))
           .addLong(seq);
     });
+    args.addLong(sentAt);
     String rows = String.join(" UNION ALL ", Collections.nCopies(markers.size(), MARKER_ROW));
     return connection.preparedQuery(ADVANCE_READ_MARKERS.formatted(rows)).execute(args);
   }

@@ -10,6 +10,8 @@ final class RoomRules {
   static final Set<String> VISIBILITIES = Set.of("public", "private");
   static final Set<String> ROLES = Set.of("owner", "admin", "member");
   static final int MAX_NAME_CHARS = 100;
+  static final int MAX_SLOW_MODE_SECONDS = 3600;
+  static final int MAX_BAN_REASON_CHARS = 500;
 
   private RoomRules() {
   }
@@ -47,5 +49,28 @@ final class RoomRules {
       throw ParleyException.badRequest("role", "role must be \"owner\", \"admin\" or \"member\"");
     }
     return text;
+  }
+
+  /** Slow mode: whole seconds 0..3600 (0: off), or null when not given. */
+  static Integer slowModeSeconds(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Integer seconds) || seconds < 0 || seconds > MAX_SLOW_MODE_SECONDS) {
+      throw ParleyException.badRequest("slowModeSeconds",
+          "slowModeSeconds must be a whole number of seconds from 0 to " + MAX_SLOW_MODE_SECONDS);
+    }
+    return seconds;
+  }
+
+  /** The optional reason of a ban: at most 500 characters, trimmed; null when absent or blank. */
+  static String reason(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.codePointCount(0, text.length()) > MAX_BAN_REASON_CHARS) {
+      throw ParleyException.badRequest("reason", "reason must be text of at most " + MAX_BAN_REASON_CHARS + " characters");
+    }
+    return text.isBlank() ? null : text.strip();
   }
 }

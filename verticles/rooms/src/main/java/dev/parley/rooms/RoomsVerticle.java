@@ -53,6 +53,9 @@ public final class RoomsVerticle extends VerticleBase {
       Map.entry(RoomActions.ADD_MEMBER, this::addMember),
       Map.entry(RoomActions.REMOVE_MEMBER, this::removeMember),
       Map.entry(RoomActions.SET_ROLE, this::setRole),
+      Map.entry(RoomActions.BAN, this::ban),
+      Map.entry(RoomActions.UNBAN, this::unban),
+      Map.entry(RoomActions.BANS, this::bans),
       Map.entry(RoomActions.MEMBERSHIP, this::membership),
       Map.entry(RoomActions.USER_ROOMS, this::userRooms));
 
@@ -122,10 +125,12 @@ public final class RoomsVerticle extends VerticleBase {
   private Future<JsonObject> update(JsonObject request) {
     String name = RoomRules.name(request.getValue("name"), false);
     String visibility = RoomRules.visibility(request.getValue("visibility"), null);
-    if (name == null && visibility == null) {
-      throw ParleyException.badRequest("name", "nothing to change: give name and/or visibility");
+    Integer slowMode = RoomRules.slowModeSeconds(request.getValue("slowModeSeconds"));
+    if (name == null && visibility == null && slowMode == null) {
+      throw ParleyException.badRequest("name", "nothing to change: give name, visibility and/or slowModeSeconds");
     }
-    return this.<JsonObject>persistence(RoomActions.UPDATE, caller(request).put("name", name).put("visibility", visibility))
+    return this.<JsonObject>persistence(RoomActions.UPDATE, caller(request).put("name", name).put("visibility", visibility)
+            .put("slowModeSeconds", slowMode))
         .onSuccess(room -> publishRoom(room.getString("id"), RoomEvent.ROOM_UPDATED,
             room.copy().put("room", room.getString("id"))));
   }
@@ -186,6 +191,26 @@ public final class RoomsVerticle extends VerticleBase {
         })
         .onSuccess(member -> publishRoom(roomId, RoomEvent.ROOM_UPDATED, new JsonObject()
             .put("room", roomId).put("member", member)));
+  }
+
+  /** Persistence bans under the room lock; a member banned is removed, which stops their streams everywhere. */
+  private Future<JsonObject> ban(JsonObject request) {
+    String memberId = requiredUserId(request.getValue("memberId"));
+    String reason = RoomRules.reason(request.getValue("reason"));
+    return this.<JsonObject>persistence(RoomActions.BAN, caller(request).put("memberId", memberId).put("reason", reason))
+        .compose(result -> removed(request.getString("roomId"), memberId, result).map(result.getJsonObject("ban")));
+  }
+
+  private Future<JsonObject> unban(JsonObject request) {
+    String memberId = requiredUserId(request.getValue("memberId"));
+    return persistence(RoomActions.UNBAN, caller(request).put("memberId", memberId));
+  }
+
+  private Future<JsonObject> bans(JsonObject request) {
+    return standing(request).compose(standing -> {
+      standing.requireAdmin();
+      return persistence(RoomActions.BANS, new JsonObject().put("roomId", standing.roomId()));
+    });
   }
 
   private Future<JsonObject> membership(JsonObject request) {

@@ -3,6 +3,7 @@ package dev.parley.rooms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.contract.ParleyException;
 import org.junit.jupiter.api.Test;
 
 /** What a valid room request looks like, without a node. */
@@ -31,5 +32,25 @@ class RoomRulesTest {
     assertThat(RoomRules.role("admin", null)).isEqualTo("admin");
     assertThatThrownBy(() -> RoomRules.role(null, null)).hasFieldOrPropertyWithValue("field", "role");
     assertThatThrownBy(() -> RoomRules.role("king", "member")).hasFieldOrPropertyWithValue("field", "role");
+  }
+
+  @Test
+  void slowModeIsWholeSecondsFromZeroToAnHour() {
+    assertThat(RoomRules.slowModeSeconds(null)).isNull();
+    assertThat(RoomRules.slowModeSeconds(0)).isZero();
+    assertThat(RoomRules.slowModeSeconds(3600)).isEqualTo(3600);
+    for (Object bad : new Object[] {-1, 3601, 1.5, "10", true}) {
+      assertThatThrownBy(() -> RoomRules.slowModeSeconds(bad)).isInstanceOf(ParleyException.class)
+          .satisfies(failure -> assertThat(((ParleyException) failure).field()).isEqualTo("slowModeSeconds"));
+    }
+  }
+
+  @Test
+  void aBanReasonIsOptionalShortText() {
+    assertThat(RoomRules.reason(null)).isNull();
+    assertThat(RoomRules.reason("  ")).isNull();
+    assertThat(RoomRules.reason(" spam ")).isEqualTo("spam");
+    assertThatThrownBy(() -> RoomRules.reason("x".repeat(501))).isInstanceOf(ParleyException.class);
+    assertThatThrownBy(() -> RoomRules.reason(42)).isInstanceOf(ParleyException.class);
   }
 }

@@ -27,7 +27,9 @@ record SocketConfig(
     int maxWaitingHistoryReads,
     int maxEarlyFrames,
     int maxConnectionsPerAddress,
-    List<String> addressLimitExempt) {
+    List<String> addressLimitExempt,
+    int blocksCacheSeconds,
+    int blocksCacheEntries) {
 
   static SocketConfig from(Settings settings) {
     return new SocketConfig(
@@ -53,6 +55,8 @@ record SocketConfig(
         settings.integer("socket.maxWaitingHistoryReads", 4096),
         settings.integer("socket.maxEarlyFrames", 16),
         settings.integer("socket.maxConnectionsPerAddress", 256),
-        settings.strings("socket.addressLimitExempt", List.of("loopback")));
+        settings.strings("socket.addressLimitExempt", List.of("loopback")),
+        settings.integer("socket.blocksCacheSeconds", 60),
+        settings.integer("socket.blocksCacheEntries", 100_000));
   }
 }

@@ -52,13 +52,15 @@ public final class SocketVerticle extends VerticleBase {
   private Presence presence;
   private HttpServer server;
   private MessageConsumer<JsonObject> healthCheck;
+  /** The presence rule given by a test, or null: users' blocks ({@link BlockedPresence}). */
   private final PresenceVisibility visibility;
+  private BlockedPresence blocks;
 
   public SocketVerticle() {
-    this(PresenceVisibility.NO_BLOCKS);
+    this(null);
   }
 
-  /** With another presence rule (tests; blocks once the moderation issue brings them). */
+  /** With another presence rule (tests). */
   SocketVerticle(PresenceVisibility visibility) {
     this.visibility = visibility;
   }
@@ -72,15 +74,19 @@ public final class SocketVerticle extends VerticleBase {
     String prefix = RedisSupport.keyPrefix(settings);
     guard = new SessionGuard(vertx, api, prefix, SessionGuard.options(settings));
     presence = new Presence(api, prefix, config.presenceTtlSeconds());
+    blocks = visibility == null
+        ? new BlockedPresence(vertx, config.requestTimeoutMs(), config.blocksCacheSeconds() * 1000L,
+            config.blocksCacheEntries())
+        : null;
     return vertx.executeBlocking(() -> Origins.from(settings, config.allowedOrigins())).compose(found -> {
       origins = found;
       return AccessTokens.load(vertx, settings);
     }).compose(tokens -> {
       auth = new SocketAuth(tokens, guard);
-      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth, visibility,
-          new EventBusGatewayClient(vertx, config));
+      hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth,
+          visibility != null ? visibility : blocks, new EventBusGatewayClient(vertx, config));
       sessions = new Sessions(vertx, config, hub, presence);
-      return Future.all(guard.start(), hub.start(),
+      return Future.all(guard.start(), hub.start(), blocks == null ? Future.succeededFuture() : blocks.start(),
           HealthChecks.register(vertx, "redis", () -> RedisSupport.ping(api)).onSuccess(h -> healthCheck = h));
     }).compose(ready -> {
       sessions.startTimers();
@@ -155,7 +161,7 @@ public final class SocketVerticle extends VerticleBase {
   public Future<?> stop() {
     return sessions.drainAndClose()
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
-        .eventually(() -> Future.join(hub.stop(), guard.stop(),
+        .eventually(() -> Future.join(hub.stop(), guard.stop(), blocks == null ? Future.succeededFuture() : blocks.stop(),
             healthCheck == null ? Future.succeededFuture() : HealthChecks.unregister(vertx, healthCheck)))
         .eventually(() -> {
           redis.close();

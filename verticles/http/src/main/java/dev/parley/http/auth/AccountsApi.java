@@ -146,6 +146,14 @@ public final class AccountsApi {
     });
   }
 
+  /**
+   * Tells Redis and every node that persistence revoked this session (deactivation): its requests get 401 and
+   * its sockets close with 4401 on every node.
+   */
+  public Future<Void> announceRevoked(String sessionId, String userId) {
+    return guard.announceRevoked(sessionId, userId);
+  }
+
   /** The verifier, for tests and for other routes of this verticle. */
   public AccessTokens verifier() {
     return verifier;

@@ -38,7 +38,8 @@ public final class RoomRoutes {
     api.patch("/rooms/:roomId").handler(ctx -> {
       JsonObject body = Requests.jsonBody(ctx);
       reply(ctx, 200, rooms(ctx, RoomActions.UPDATE, inRoom(ctx)
-          .put("name", body.getValue("name")).put("visibility", body.getValue("visibility"))));
+          .put("name", body.getValue("name")).put("visibility", body.getValue("visibility"))
+          .put("slowModeSeconds", body.getValue("slowModeSeconds"))));
     });
     api.delete("/rooms/:roomId").handler(ctx -> noContent(ctx, rooms(ctx, RoomActions.DELETE, inRoom(ctx))));
     api.post("/rooms/:roomId/join").handler(ctx -> reply(ctx, 200, rooms(ctx, RoomActions.JOIN, inRoom(ctx))));
