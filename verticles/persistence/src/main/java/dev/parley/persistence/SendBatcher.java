@@ -2,6 +2,7 @@ package dev.parley.persistence;
 
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ChatMessage;
+import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.contract.RoomEvent;
 import dev.parley.contract.RoomStanding;
