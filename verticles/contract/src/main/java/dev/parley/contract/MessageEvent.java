@@ -11,7 +11,9 @@ import io.vertx.core.json.JsonObject;
  * it was when the event happened: a consumer that applies the snapshots of one message in the order the stream
  * delivers them ends up with its current state (text, edit, tombstone) whatever it missed in between.
  * {@code at} is when the event happened (epoch ms), {@code ts} when the message was sent; {@code roomKind} is
- * {@code group} or {@code direct}.
+ * {@code group} or {@code direct}. {@code threadRoot} (issue 13) is the root's seq for a reply in a thread.
+ * Reactions and pins are events of kinds {@code reaction}, {@code pinned} and {@code unpinned}: {@code actorId} is
+ * who reacted or pinned, and {@code detail} for a reaction is {@code {emoji, op}}.
  *
  * <p>With several MySQL shards each shard has its own outbox: {@code shard} says which one, and ids are unique
  * and growing within a shard only. Consumers keep one position per shard.
@@ -28,11 +30,23 @@ public record MessageEvent(
     String text,
     long ts,
     Long editedAt,
-    boolean deleted) implements JsonShape {
+    boolean deleted,
+    Long threadRoot,
+    String actorId,
+    JsonObject detail) implements JsonShape {
 
   public static final String CREATED = "created";
   public static final String EDITED = "edited";
   public static final String DELETED = "deleted";
+  public static final String REACTION = "reaction";
+  public static final String PINNED = "pinned";
+  public static final String UNPINNED = "unpinned";
+
+  /** An event of a message outside threads, caused by its sender (created, edited, deleted). */
+  public MessageEvent(long id, int shard, String kind, long at, String roomId, String roomKind, long seq,
+      String senderId, String text, long ts, Long editedAt, boolean deleted) {
+    this(id, shard, kind, at, roomId, roomKind, seq, senderId, text, ts, editedAt, deleted, null, null, null);
+  }
 
   /** The message id clients know: {@code "<roomId>-<seq>"}. */
   public String messageId() {
@@ -60,6 +74,15 @@ public record MessageEvent(
     if (deleted) {
       json.put("deleted", true);
     }
+    if (threadRoot != null) {
+      json.put("threadRoot", threadRoot);
+    }
+    if (actorId != null) {
+      json.put("actorId", actorId);
+    }
+    if (detail != null) {
+      json.put("detail", detail.copy());
+    }
     return json;
   }
 
@@ -76,6 +99,9 @@ public record MessageEvent(
         json.getString("text"),
         json.getLong("ts", 0L),
         json.getLong("editedAt"),
-        json.getBoolean("deleted", false));
+        json.getBoolean("deleted", false),
+        json.getLong("threadRoot"),
+        json.getString("actorId"),
+        json.getJsonObject("detail"));
   }
 }
