@@ -113,7 +113,7 @@ final class EventBusGatewayClient implements GatewayClient {
   @Override
   public Future<SendRequest.Ack> send(String senderId, SendRequest send) {
     SendMessage message = new SendMessage(send.room(), senderId, send.clientMsgId(), send.text(), send.replyTo(),
-        send.attachments());
+        send.attachments(), send.threadRoot());
     // Idempotent: a repeat with the same clientMsgId answers the stored message.
     return requests.<ChatMessage>idempotent(Addresses.PERSISTENCE_SEND, null, message).map(SendRequest.Ack::of);
   }

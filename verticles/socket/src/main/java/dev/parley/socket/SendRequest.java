@@ -11,9 +11,11 @@ import java.util.List;
  * ({@code {id, room, text, replyTo?, attachments?}}) and the bridge's {@code chat.send} body
  * ({@code {clientMsgId, room, text, replyTo?, attachments?}}) differ only in the name of the client's message id. Text rules
  * (length, trimming) are persistence's, the same for REST; here the shape. With attachments the text may be
- * absent (it is then empty). A bad field is a 400 naming it.
+ * absent (it is then empty). A bad field is a 400 naming it. {@code threadRoot} (issue 13) is the seq of the root
+ * of the thread the message replies in.
  */
-record SendRequest(String room, String clientMsgId, String text, Long replyTo, List<String> attachments) {
+record SendRequest(String room, String clientMsgId, String text, Long replyTo, List<String> attachments,
+    Long threadRoot) {
 
   /** The longest clientMsgId accepted (persistence stores it for idempotency). */
   static final int MAX_CLIENT_MSG_ID = 128;
@@ -45,13 +47,17 @@ record SendRequest(String room, String clientMsgId, String text, Long replyTo, L
     if (!(textValue instanceof String text)) {
       throw ParleyException.badRequest("text", "text is required");
     }
-    Object replyTo = json.getValue("replyTo");
-    if (replyTo != null && !(replyTo instanceof Integer || replyTo instanceof Long)
-        || replyTo != null && ((Number) replyTo).longValue() < 1) {
-      throw ParleyException.badRequest("replyTo", "replyTo must be the seq of a message");
+    return new SendRequest(room, clientMsgId, text, seq(json, "replyTo"), attachments, seq(json, "threadRoot"));
+  }
+
+  /** An optional message seq (a whole number, 1 or more). */
+  private static Long seq(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof Integer || value instanceof Long)
+        || value != null && ((Number) value).longValue() < 1) {
+      throw ParleyException.badRequest(field, field + " must be the seq of a message");
     }
-    return new SendRequest(room, clientMsgId, text, replyTo == null ? null : ((Number) replyTo).longValue(),
-        attachments);
+    return value == null ? null : ((Number) value).longValue();
   }
 
   private static String required(JsonObject json, String field) {

@@ -142,7 +142,13 @@ class UnitsTest {
           .put("text", "hi").put("replyTo", 3));
       SendRequest bridge = SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c1").put("room", "5")
           .put("text", "hi").put("replyTo", 3));
-      assertThat(ws).isEqualTo(bridge).isEqualTo(new SendRequest("5", "c1", "hi", 3L, java.util.List.of()));
+      assertThat(ws).isEqualTo(bridge).isEqualTo(new SendRequest("5", "c1", "hi", 3L, java.util.List.of(), null));
+    }
+
+    @Test
+    void aThreadReplyNamesItsRoot() {
+      assertThat(SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c1").put("room", "5").put("text", "hi")
+          .put("threadRoot", 7)).threadRoot()).isEqualTo(7L);
     }
 
     @Test
@@ -155,6 +161,8 @@ class UnitsTest {
           .hasFieldOrPropertyWithValue("field", "text");
       assertThatThrownBy(() -> SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c").put("room", "5")
           .put("text", "x").put("replyTo", "3"))).hasFieldOrPropertyWithValue("field", "replyTo");
+      assertThatThrownBy(() -> SendRequest.fromFrame(new JsonObject().put("id", "c").put("room", "5")
+          .put("text", "x").put("threadRoot", 0))).hasFieldOrPropertyWithValue("field", "threadRoot");
       assertThatThrownBy(() -> SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c".repeat(129))
           .put("room", "5").put("text", "x"))).hasFieldOrPropertyWithValue("field", "clientMsgId");
     }
