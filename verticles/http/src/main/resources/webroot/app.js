@@ -15,6 +15,7 @@ import { renderRoomHeader, onRoomUpdated, saveSettings, toggleMute, loadMutes, l
 import { loadNotifications, onNotification, markAllRead } from './js/notifications.js';
 import { runSearch } from './js/search.js';
 import { toggleDrawer, closeDrawers } from './js/drawers.js';
+import { submitThreadReply } from './js/threads.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
@@ -163,6 +164,7 @@ function wire() {
   on('delete-room', 'click', deleteRoom);
   on('search-form', 'submit', runSearch);
   on('notif-read-all', 'click', markAllRead);
+  on('thread-form', 'submit', submitThreadReply);
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
     presence: onPresenceSnapshot });
