@@ -87,7 +87,7 @@ class ReactionsThreadsApiTest {
   }
 
   @Test
-  void addRemoveAddIsAnnouncedInOrderOnTheWebSocketAndTheBridge() {
+  void addRemoveAddAndThreadUpdatesReachTheWebSocketAndTheBridgeInOrder() {
     ApiClient.User alice = api.register();
     ApiClient.User bob = api.register();
     String room = api.room(alice, "private", bob);
@@ -113,6 +113,20 @@ class ReactionsThreadsApiTest {
     }
     assertThat(ws.quietFor("reaction", Duration.ofMillis(300))).as("repeats announce nothing").isTrue();
     assertThat(message(bob, room, seq).getJsonArray("reactions").getJsonObject(0).getLong("count")).isEqualTo(1L);
+
+    // A reply in a thread: the message, then the root's thread.updated, on both transports.
+    assertThat(sendInThread(alice, room, seq, "in a thread").statusCode()).isEqualTo(201);
+    JsonObject reply = ws.next(frame -> "message".equals(frame.getString("type"))
+        && "in a thread".equals(frame.getString("text")), Duration.ofSeconds(5));
+    assertThat(reply.getLong("threadRoot")).isEqualTo(seq);
+    JsonObject updated = ws.next("thread.updated");
+    assertThat(updated.getLong("seq")).isEqualTo(seq);
+    assertThat(updated.getJsonObject("thread").getInteger("replies")).isEqualTo(1);
+    assertThat(updated.getJsonObject("thread").getJsonArray("participants").getList()).containsExactly(alice.id());
+    assertThat(bridge.next(frame -> "rec".equals(frame.getString("type"))
+        && "in a thread".equals(frame.getJsonObject("body").getString("text")), Duration.ofSeconds(5))
+        .getJsonObject("body").getLong("threadRoot")).isEqualTo(seq);
+    assertThat(bridgeEvent(bridge, room, "thread.updated").getJsonObject("thread").getInteger("replies")).isEqualTo(1);
     ws.close();
     bridge.close();
   }
