@@ -128,7 +128,7 @@ final class NotificationStore {
         .execute(tuple(senders, Set.of())).onSuccess(rows -> rows.forEach(row ->
             usernames.put(row.getLong("id"), row.getString("username"))));
     List<long[]> threadRoots = items.stream().filter(item -> item.threadRoot() != null)
-        .map(item -> new long[] {item.roomId(), item.threadRoot()}).toList();
+        .map(item -> new long[] {item.roomId(), item.threadRoot(), item.seq()}).toList();
     Map<String, Set<Long>> threadFollowers = new HashMap<>();
     Future<?> threads = threadRoots.isEmpty() ? Future.succeededFuture()
         : ThreadParticipants.of(shards, threadRoots).onSuccess(threadFollowers::putAll);
@@ -152,7 +152,7 @@ final class NotificationStore {
         }
         if (item.threadRoot() != null) {
           // A thread's participants hear of its replies as of a mention: a muted room (level none) stays quiet.
-          threadFollowers.getOrDefault(ThreadParticipants.key(item.roomId(), item.threadRoot()), Set.of())
+          threadFollowers.getOrDefault(ThreadParticipants.key(item.roomId(), item.threadRoot(), item.seq()), Set.of())
               .forEach(userId -> kinds.putIfAbsent(userId, "thread"));
         }
         if (item.direct()) {
