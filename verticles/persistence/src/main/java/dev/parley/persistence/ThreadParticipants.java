@@ -33,7 +33,8 @@ final class ThreadParticipants {
       if (participants.putIfAbsent(key, new LinkedHashSet<>()) != null) {
         continue;
       }
-      reads.add(shards.ofRoom(root[0]).pool().preparedQuery(PARTICIPANTS).execute(Tuple.of(root[0], root[1], root[1], root[2]))
+      reads.add(shards.ofRoom(root[0]).pool().preparedQuery(PARTICIPANTS)
+          .execute(Tuple.of(root[0], root[1], root[1], root[2]))
           .onSuccess(rows -> rows.forEach(row -> participants.get(key).add(row.getLong("sender_id")))));
     }
     return Future.all(reads).map(participants);
