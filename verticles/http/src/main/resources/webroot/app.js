@@ -20,6 +20,7 @@ import { loadNotifySettings, saveNotifySettings, showQuietFields, showRoomLevel,
   forgetPushSubscription, followNotificationClicks, openNotifiedRoom } from './js/notify-settings.js';
 import { loadBlocks } from './js/moderation.js';
 import { initAdmin, wireAdmin } from './js/admin.js';
+import { submitThreadReply } from './js/threads.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
@@ -185,6 +186,7 @@ function wire() {
   on('room-notify-level', 'change', setRoomLevel);
   followNotificationClicks();
   wireAdmin();
+  on('thread-form', 'submit', submitThreadReply);
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
     presence: onPresenceSnapshot });

@@ -10,6 +10,10 @@ import { renderRooms, closeSidebar } from './sidebar.js';
 import { loadMembers, canModerate } from './members.js';
 import { renderRoomHeader } from './roominfo.js';
 import { attachmentList, renderTray } from './attachments.js';
+import { reactionChips, reactButton, onReaction } from './reactions.js';
+import { threadSummary, threadButton, onThreadMessage, onThreadUpdated } from './threads.js';
+import { loadPins, pinButton, pinBadge, onPin } from './pins.js';
+import { seenBy, onRead } from './receipts.js';
 
 const PAGE = 50;
 const TYPING_SHOWN_MS = 3000;
@@ -24,7 +28,8 @@ const typers = new Map();     // userId -> timer, for the open room
  */
 function roomView(id) {
   return { id, messages: new Map(), pending: new Map(), quotes: new Map(), maxSeq: 0, minSeq: Infinity,
-    hasMore: false, loading: null, members: [], focusSeq: null, stick: true, readTimer: null };
+    hasMore: false, loading: null, members: [], focusSeq: null, stick: true, readTimer: null,
+    pins: null, seen: null };
 }
 
 /** Opens a room at its newest messages, or around {@code around} (a seq) to show that message in context. */
@@ -46,6 +51,7 @@ export async function openRoom(roomId, { around } = {}) {
   setError('room-error', '');
   try {
     const members = loadMembers(current);
+    loadPins(current);
     if (around) {
       current.maxSeq = Math.max(0, around - CONTEXT_BEFORE - 1);
       current.focusSeq = around;
@@ -189,6 +195,7 @@ export function renderMessages() {
   let previous = null;
   const stored = [...current.messages.values()].sort((a, b) => a.seq - b.seq);
   for (const message of stored.concat([...current.pending.values()])) {
+    if (message.threadRoot) continue; // in its thread's panel (threads.js)
     if (previous === null || !sameDay(previous.ts, message.ts)) {
       items.push(el('li', { class: 'day', role: 'separator' }, el('span', null, dayLabel(message.ts))));
     }
@@ -215,10 +222,12 @@ function messageItem(current, m) {
     tabIndex: m.pending ? null : -1,
   },
   el('div', { class: 'meta' }, person(m.senderId, 'sender'), ' ', timeElement(m.ts),
-    m.editedAt ? el('span', { class: 'edited', title: 'edited ' + new Date(m.editedAt).toLocaleString() }, ' (edited)') : null),
+    m.editedAt ? el('span', { class: 'edited', title: 'edited ' + new Date(m.editedAt).toLocaleString() }, ' (edited)') : null,
+    m.pending ? null : pinBadge(current, m)),
   m.replyTo ? quote(current, m.replyTo) : null,
   text,
   attachmentList(m),
+  m.pending ? null : [reactionChips(current, m), threadSummary(current, m), mine ? seenBy(current, m, renderMessages) : null],
   m.pending || m.deleted ? null : actions(current, m, mine));
 }
 
@@ -226,6 +235,7 @@ function actions(current, m, mine) {
   const who = displayName(m.senderId);
   return el('div', { class: 'actions' },
     el('button', { type: 'button', class: 'reply', 'aria-label': 'Reply to ' + who, onclick: () => startReply(m) }, 'Reply'),
+    reactButton(current, m), threadButton(current, m), pinButton(current, m),
     mine ? el('button', { type: 'button', class: 'edit', 'aria-label': 'Edit your message', onclick: () => startEdit(m) }, 'Edit') : null,
     mine || canModerate() ? el('button', { type: 'button', class: 'delete', 'aria-label': 'Delete message from ' + who,
       onclick: () => deleteMessage(current, m.seq) }, 'Delete') : null,
@@ -303,6 +313,7 @@ export function onOpenRoomEvent(roomId, event) {
       typers.delete(event.senderId);
       renderTyping();
       addMessage(current, event);
+      onThreadMessage(current, event);
       if (hasHole(current)) catchUp(current);
       renderMessages();
       markRead();
@@ -317,6 +328,18 @@ export function onOpenRoomEvent(roomId, event) {
       break;
     case 'typing':
       if (event.userId !== me().id) showTyping(event.userId);
+      break;
+    case 'reaction':
+      if (onReaction(current, event)) renderMessages();
+      break;
+    case 'thread.updated':
+      if (onThreadUpdated(current, event)) renderMessages();
+      break;
+    case 'pin':
+      onPin(current).then(() => renderMessages());
+      break;
+    case 'read':
+      onRead(current, renderMessages);
       break;
     default:
       break;

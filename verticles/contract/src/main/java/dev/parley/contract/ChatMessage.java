@@ -8,6 +8,11 @@ import io.vertx.core.json.JsonObject;
  * the per-room sequence number assigned in the transaction that stored the message. A message's id is
  * {@code "<roomId>-<seq>"}: unique everywhere and stable across shards. {@code attachments} (null when none)
  * holds {@code [{id, name, contentType, size, width?, height?}]}; a tombstone shows none.
+ *
+ * <p>Issue 13: {@code threadRoot} is the seq of the thread's root for a reply in a thread (null otherwise);
+ * {@code thread} is a root's summary {@code {replies, lastReplyTs, participants}} (null before its first reply);
+ * {@code reactions} is {@code [{emoji, count, users: [first ≤ 3 userIds]}]} (null or empty when none). A tombstone
+ * shows neither thread summary nor reactions, but keeps {@code threadRoot}.
  */
 public record ChatMessage(
     String id,
@@ -20,12 +25,27 @@ public record ChatMessage(
     Long replyTo,
     Long editedAt,
     boolean deleted,
-    JsonArray attachments) implements JsonShape {
+    JsonArray attachments,
+    Long threadRoot,
+    JsonObject thread,
+    JsonArray reactions) implements JsonShape {
+
+  /** A message outside threads, without reactions. */
+  public ChatMessage(String id, String roomId, long seq, String senderId, String text, long ts, String clientMsgId,
+      Long replyTo, Long editedAt, boolean deleted, JsonArray attachments) {
+    this(id, roomId, seq, senderId, text, ts, clientMsgId, replyTo, editedAt, deleted, attachments, null, null, null);
+  }
 
   /** A message without attachments. */
   public ChatMessage(String id, String roomId, long seq, String senderId, String text, long ts, String clientMsgId,
       Long replyTo, Long editedAt, boolean deleted) {
     this(id, roomId, seq, senderId, text, ts, clientMsgId, replyTo, editedAt, deleted, null);
+  }
+
+  /** This message with new text, edited at {@code editedAt}: everything else (thread, reactions) kept. */
+  public ChatMessage edited(String newText, long editedAt) {
+    return new ChatMessage(id, roomId, seq, senderId, newText, ts, clientMsgId, replyTo, editedAt, false, attachments,
+        threadRoot, thread, reactions);
   }
 
   public static String idOf(String roomId, long seq) {
@@ -51,6 +71,13 @@ public record ChatMessage(
     } else if (attachments != null && !attachments.isEmpty()) {
       json.put("attachments", attachments.copy());
     }
+    putIfPresent(json, "threadRoot", threadRoot);
+    if (!deleted && thread != null) {
+      json.put("thread", thread.copy());
+    }
+    if (!deleted && reactions != null && !reactions.isEmpty()) {
+      json.put("reactions", reactions.copy());
+    }
     return json;
   }
 
@@ -66,7 +93,10 @@ public record ChatMessage(
         json.getLong("replyTo"),
         json.getLong("editedAt"),
         json.getBoolean("deleted", false),
-        json.getJsonArray("attachments"));
+        json.getJsonArray("attachments"),
+        json.getLong("threadRoot"),
+        json.getJsonObject("thread"),
+        json.getJsonArray("reactions"));
   }
 
   private static void putIfPresent(JsonObject json, String key, Object value) {

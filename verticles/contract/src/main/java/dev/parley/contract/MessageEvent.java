@@ -14,6 +14,9 @@ import io.vertx.core.json.JsonObject;
  * {@code at} is when the event happened (epoch ms), {@code ts} when the message was sent; {@code roomKind} is
  * {@code group} or {@code direct}. {@code attachments} is the message's attachment metadata as the message object
  * shows it ({@code [{id, name, contentType, size, width?, height?}]}), null when it has none or is deleted.
+ * {@code group} or {@code direct}. {@code threadRoot} (issue 13) is the root's seq for a reply in a thread.
+ * Reactions and pins are events of kinds {@code reaction}, {@code pinned} and {@code unpinned}: {@code actorId} is
+ * who reacted or pinned, and {@code detail} for a reaction is {@code {emoji, op}}.
  *
  * <p>With several MySQL shards each shard has its own outbox: {@code shard} says which one, and ids are unique
  * and growing within a shard only. Consumers keep one position per shard.
@@ -31,11 +34,23 @@ public record MessageEvent(
     long ts,
     Long editedAt,
     boolean deleted,
-    JsonArray attachments) implements JsonShape {
+    JsonArray attachments,
+    Long threadRoot,
+    String actorId,
+    JsonObject detail) implements JsonShape {
 
   public static final String CREATED = "created";
   public static final String EDITED = "edited";
   public static final String DELETED = "deleted";
+  public static final String REACTION = "reaction";
+  public static final String PINNED = "pinned";
+  public static final String UNPINNED = "unpinned";
+
+  /** An event of a message outside threads, caused by its sender (created, edited, deleted). */
+  public MessageEvent(long id, int shard, String kind, long at, String roomId, String roomKind, long seq,
+      String senderId, String text, long ts, Long editedAt, boolean deleted) {
+    this(id, shard, kind, at, roomId, roomKind, seq, senderId, text, ts, editedAt, deleted, null, null, null, null);
+  }
 
   /** The message id clients know: {@code "<roomId>-<seq>"}. */
   public String messageId() {
@@ -66,6 +81,15 @@ public record MessageEvent(
     if (attachments != null && !attachments.isEmpty()) {
       json.put("attachments", attachments.copy());
     }
+    if (threadRoot != null) {
+      json.put("threadRoot", threadRoot);
+    }
+    if (actorId != null) {
+      json.put("actorId", actorId);
+    }
+    if (detail != null) {
+      json.put("detail", detail.copy());
+    }
     return json;
   }
 
@@ -83,6 +107,9 @@ public record MessageEvent(
         json.getLong("ts", 0L),
         json.getLong("editedAt"),
         json.getBoolean("deleted", false),
-        json.getJsonArray("attachments"));
+        json.getJsonArray("attachments"),
+        json.getLong("threadRoot"),
+        json.getString("actorId"),
+        json.getJsonObject("detail"));
   }
 }

@@ -48,7 +48,23 @@ public final class RoomActions {
   public static final String DELETE_MESSAGE = "deleteMessage";
   public static final String READ = "read";
 
+  // Issue 13 (persistence, PERSISTENCE_MESSAGES): bodies {userId, roomId, seq, ...}.
+  /** {@code emoji}: adds the caller's reaction (idempotent) -> {@code {changed, reactions}}. */
+  public static final String REACT = "react";
+  /** {@code emoji}: removes the caller's reaction (idempotent) -> {@code {changed, reactions}}. */
+  public static final String UNREACT = "unreact";
+  /** {@code after?, limit?}: the replies of a thread root -> {@code {messages, hasMore}}. */
+  public static final String THREAD = "thread";
+  /** Owner/admin: pins message {@code seq} (idempotent) -> {@code {changed}}. */
+  public static final String PIN = "pin";
+  /** Owner/admin: unpins message {@code seq} (idempotent) -> {@code {changed}}. */
+  public static final String UNPIN = "unpin";
+  /** {@code {userId, roomId}} -> {@code {pins: [{seq, pinnedBy, pinnedAt, message}]}} newest first. */
+  public static final String PINS = "pins";
+  /** {@code after?, limit?}: members whose read marker is at or past seq -> {@code {readers, hasMore}}. */
+  public static final String READERS = "readers";
+
   /** The operations that only read, so a caller may repeat them on another instance when a node leaves. */
   public static final Set<String> READS = Set.of(LIST_MINE, LIST_PUBLIC, GET, MEMBERS, MEMBERSHIP, USER_ROOMS,
-      LAST_SEQS, ACCESS, HISTORY, BANS);
+      LAST_SEQS, ACCESS, HISTORY, BANS, THREAD, PINS, READERS);
 }

@@ -22,6 +22,12 @@ public record RoomEvent(String roomId, String type, long seq, String userId, Str
   public static final String TYPING = "typing";
   public static final String PRESENCE = "presence";
   public static final String NOTIFICATION = "notification";
+  /** Issue 13: {@code {room, seq, emoji, userId, op: "add"|"remove", reactions}}. */
+  public static final String REACTION = "reaction";
+  /** Issue 13: {@code {room, seq, thread}}, after each reply in the thread of root {@code seq}. */
+  public static final String THREAD_UPDATED = "thread.updated";
+  /** Issue 13: {@code {room, seq, userId, op: "add"|"remove"}}. */
+  public static final String PIN = "pin";
 
   /** Builds an event from its client-facing JSON, which gets the {@code type} field. */
   public static RoomEvent of(String roomId, String type, long seq, JsonObject body) {

@@ -7,13 +7,19 @@ import java.util.List;
 /**
  * A request to store a chat message: who sends what to which room. The sender always comes from the
  * authenticated session, never from the client's payload. Idempotent per (roomId, senderId, clientMsgId).
- * {@code attachments} are ids of uploads of the sender to the same room (empty when none).
+ * {@code attachments} are ids of uploads of the sender to the same room (empty when none). {@code threadRoot}
+ * (issue 13, null when none) is the seq of the root of the thread the message replies in.
  */
 public record SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo,
-    List<String> attachments) implements JsonShape {
+    List<String> attachments, Long threadRoot) implements JsonShape {
 
   public SendMessage {
     attachments = attachments == null ? List.of() : List.copyOf(attachments);
+  }
+
+  public SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo,
+      List<String> attachments) {
+    this(roomId, senderId, clientMsgId, text, replyTo, attachments, null);
   }
 
   public SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo) {
@@ -33,6 +39,9 @@ public record SendMessage(String roomId, String senderId, String clientMsgId, St
     if (!attachments.isEmpty()) {
       json.put("attachments", new JsonArray(List.copyOf(attachments)));
     }
+    if (threadRoot != null) {
+      json.put("threadRoot", threadRoot);
+    }
     return json;
   }
 
@@ -43,7 +52,8 @@ public record SendMessage(String roomId, String senderId, String clientMsgId, St
         json.getString("clientMsgId"),
         json.getString("text"),
         json.getLong("replyTo"),
-        attachmentIds(json.getValue("attachments")));
+        attachmentIds(json.getValue("attachments")),
+        json.getLong("threadRoot"));
   }
 
   /**

@@ -5,13 +5,15 @@ import java.util.List;
 
 /**
  * A send from any front end, validated one way: the WebSocket {@code send} frame
- * ({@code {id, room, text, replyTo?, attachments?}}), the bridge's {@code chat.send} body
- * ({@code {clientMsgId, room, text, replyTo?, attachments?}}) and REST's {@code POST /rooms/{room}/messages} body
- * ({@code {clientMsgId, text, replyTo?, attachments?}}, the room in the path) differ only in the name of the
- * client's message id and where the room is. Text rules (length, trimming) are persistence's; here the shape. With attachments the text may be
- * absent (it is then empty). A bad field is a 400 naming it.
+ * ({@code {id, room, text, replyTo?, attachments?, threadRoot?}}), the bridge's {@code chat.send} body
+ * ({@code {clientMsgId, room, text, replyTo?, attachments?, threadRoot?}}) and REST's
+ * {@code POST /rooms/{room}/messages} body ({@code {clientMsgId, text, replyTo?, attachments?, threadRoot?}}, the
+ * room in the path) differ only in the name of the client's message id and where the room is. Text rules (length,
+ * trimming) are persistence's; here the shape. With attachments the text may be absent (it is then empty). A bad
+ * field is a 400 naming it. {@code threadRoot} (issue 13) is the seq of the root of the thread the message replies in.
  */
-public record SendRequest(String room, String clientMsgId, String text, Long replyTo, List<String> attachments) {
+public record SendRequest(String room, String clientMsgId, String text, Long replyTo, List<String> attachments,
+    Long threadRoot) {
 
   /** The longest clientMsgId accepted (persistence stores it for idempotency). */
   public static final int MAX_CLIENT_MSG_ID = 128;
@@ -36,7 +38,7 @@ public record SendRequest(String room, String clientMsgId, String text, Long rep
 
   /** What persistence stores: this send by {@code senderId} (always the authenticated user). */
   public SendMessage message(String senderId) {
-    return new SendMessage(room, senderId, clientMsgId, text, replyTo, attachments);
+    return new SendMessage(room, senderId, clientMsgId, text, replyTo, attachments, threadRoot);
   }
 
   private static SendRequest of(JsonObject json, String idField) {
@@ -56,13 +58,17 @@ public record SendRequest(String room, String clientMsgId, String text, Long rep
     if (!(textValue instanceof String text)) {
       throw ParleyException.badRequest("text", "text is required");
     }
-    Object replyTo = json.getValue("replyTo");
-    if (replyTo != null && !(replyTo instanceof Integer || replyTo instanceof Long)
-        || replyTo != null && ((Number) replyTo).longValue() < 1) {
-      throw ParleyException.badRequest("replyTo", "replyTo must be the seq of a message");
+    return new SendRequest(room, clientMsgId, text, seq(json, "replyTo"), attachments, seq(json, "threadRoot"));
+  }
+
+  /** An optional message seq (a whole number, 1 or more). */
+  private static Long seq(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof Integer || value instanceof Long)
+        || value != null && ((Number) value).longValue() < 1) {
+      throw ParleyException.badRequest(field, field + " must be the seq of a message");
     }
-    return new SendRequest(room, clientMsgId, text, replyTo == null ? null : ((Number) replyTo).longValue(),
-        attachments);
+    return value == null ? null : ((Number) value).longValue();
   }
 
   private static String required(JsonObject json, String field) {

@@ -19,7 +19,17 @@ class SendRequestTest {
         .put("text", "hi").put("replyTo", 3));
     SendRequest rest = SendRequest.fromRest("5", new JsonObject().put("clientMsgId", "c1").put("text", "hi")
         .put("replyTo", 3));
-    assertThat(ws).isEqualTo(bridge).isEqualTo(rest).isEqualTo(new SendRequest("5", "c1", "hi", 3L, List.of()));
+    assertThat(ws).isEqualTo(bridge).isEqualTo(rest).isEqualTo(new SendRequest("5", "c1", "hi", 3L, List.of(), null));
+  }
+
+  @Test
+  void aThreadReplyNamesItsRootAndABadRootIsNamed() {
+    assertThat(SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c1").put("room", "5").put("text", "hi")
+        .put("threadRoot", 7)).threadRoot()).isEqualTo(7L);
+    assertThat(SendRequest.fromRest("5", new JsonObject().put("clientMsgId", "c1").put("text", "hi")
+        .put("threadRoot", 7)).message("u1").threadRoot()).isEqualTo(7L);
+    assertThatThrownBy(() -> SendRequest.fromFrame(new JsonObject().put("id", "c").put("room", "5")
+        .put("text", "x").put("threadRoot", 0))).hasFieldOrPropertyWithValue("field", "threadRoot");
   }
 
   @Test

@@ -206,7 +206,9 @@ public final class NotifierVerticle extends VerticleBase {
           .put("ts", event.ts())
           .put("text", texts.of(event.text(), event.attachments()))
           .put("direct", direct)
-          .put("mentions", new JsonArray(new ArrayList<>(mentions))));
+          .put("mentions", new JsonArray(new ArrayList<>(mentions)))
+          // Issue 13: a reply in a thread notifies the thread's participants too (resolved by persistence).
+          .put("threadRoot", event.threadRoot()));
     }
     Future<?> retracted = retract.isEmpty() ? Future.succeededFuture()
         : notifications(NotificationActions.RETRACT, new JsonObject().put("items", retract));

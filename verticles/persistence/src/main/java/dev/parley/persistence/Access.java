@@ -21,7 +21,19 @@ record Access(long roomId, boolean isPublic, String role, long lastSeq) {
       WHERE r.id = ? AND r.deleted_at IS NULL""";
 
   static Future<Access> load(SqlClient client, long roomId, long userId) {
-    return client.preparedQuery(QUERY).execute(Tuple.of(userId, roomId)).map(rows -> {
+    return load(client, QUERY, roomId, userId);
+  }
+
+  /**
+   * The same read as a shared-lock read inside a write transaction: it sees the latest committed room and
+   * membership, and a kick (or a room change) waits for this transaction or is seen by it (issue 13).
+   */
+  static Future<Access> lockShared(SqlClient connection, long roomId, long userId) {
+    return load(connection, QUERY + " LOCK IN SHARE MODE", roomId, userId);
+  }
+
+  private static Future<Access> load(SqlClient client, String query, long roomId, long userId) {
+    return client.preparedQuery(query).execute(Tuple.of(userId, roomId)).map(rows -> {
       if (rows.size() == 0) {
         throw RoomStanding.notFound();
       }

@@ -20,6 +20,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -48,7 +49,8 @@ final class MessageStore {
   private static final String TOMBSTONE_ATTACHMENTS =
       "UPDATE attachments SET deleted_at = ? WHERE room_id = ? AND message_seq = ? AND deleted_at IS NULL";
   private static final String MOVE_READ_MARKER =
-      "UPDATE room_members SET read_seq = GREATEST(read_seq, ?) WHERE room_id = ? AND user_id = ?";
+      "UPDATE room_members SET read_at = IF(read_seq < ?, ?, read_at), read_seq = GREATEST(read_seq, ?)"
+          + " WHERE room_id = ? AND user_id = ?";
   private static final String READ_MARKER = "SELECT read_seq FROM room_members WHERE room_id = ? AND user_id = ?";
 
   static final int MAX_PAGE = 200;
@@ -59,17 +61,22 @@ final class MessageStore {
   private final SendConfig config;
   /** One group-commit batcher per shard, by shard index: a batch is one transaction on one database. */
   private final List<SendBatcher> batchers;
-  private final Map<String, Function<JsonObject, Future<?>>> actions = Map.of(
+  private final Map<String, Function<JsonObject, Future<?>>> actions = new HashMap<>(Map.of(
       RoomActions.HISTORY, this::history,
       RoomActions.EDIT, this::edit,
       RoomActions.DELETE_MESSAGE, this::delete,
-      RoomActions.READ, this::read);
+      RoomActions.READ, this::read));
 
   MessageStore(Vertx vertx, Shards shards, SendConfig config, List<SendBatcher> batchers) {
     this.vertx = vertx;
     this.shards = shards;
     this.config = config;
     this.batchers = List.copyOf(batchers);
+    // Issue 13: reactions, threads, pins and read receipts answer on the same address.
+    actions.putAll(new ReactionStore(vertx, shards).actions());
+    actions.putAll(new ThreadStore(shards).actions());
+    actions.putAll(new PinStore(vertx, shards).actions());
+    actions.putAll(new ReceiptStore(shards).actions());
   }
 
   Future<?> register() {
@@ -118,6 +125,9 @@ final class MessageStore {
     }
     if (send.replyTo() != null && send.replyTo() < 1) {
       throw ParleyException.badRequest("replyTo", "replyTo must be the seq of a message in this room");
+    }
+    if (send.threadRoot() != null && send.threadRoot() < 1) {
+      throw ParleyException.badRequest("threadRoot", "threadRoot must be the seq of a message in this room");
     }
   }
 
@@ -192,8 +202,7 @@ final class MessageStore {
           if (!message.senderId().equals(String.valueOf(userId))) {
             throw new ParleyException(ErrorCode.FORBIDDEN, "only the author can edit a message");
           }
-          ChatMessage edited = new ChatMessage(message.id(), message.roomId(), seq, message.senderId(), text,
-              message.ts(), message.clientMsgId(), message.replyTo(), now, false, message.attachments());
+          ChatMessage edited = message.edited(text, now);
           return connection.preparedQuery(EDIT).execute(Tuple.of(text, now, roomId, seq))
               .compose(updated -> Outbox.append(connection, roomId, seq, Outbox.EDITED, now)).map(edited);
         }))
@@ -214,6 +223,7 @@ final class MessageStore {
     long seq = seqOf(request);
     boolean serverAdmin = request.getBoolean("serverAdmin", false);
     long now = System.currentTimeMillis();
+    boolean[] unpinned = {false};
     return pool.withTransaction(connection -> Access.load(connection, roomId, userId)
         .map(access -> serverAdmin ? access : access.requireMember())
         .compose(access -> connection.preparedQuery(LOCK_MESSAGE).execute(Tuple.of(roomId, seq))
@@ -231,7 +241,11 @@ final class MessageStore {
                           .compose(appended -> author ? Future.succeededFuture() : Audit.record(connection,
                               new Audit.Entry(userId, Audit.DELETE_MESSAGE, Long.parseLong(message.senderId()),
                                   roomId, seq, request.getString("reason"), serverAdmin ? "server admin" : null)))
-                          .map(result));
+                          .compose(audited -> PinStore.unpinDeleted(connection, roomId, seq, userId, now))
+                          .map(unpin -> {
+                            unpinned[0] = unpin;
+                            return result;
+                          }));
             })))
         .map(result -> {
           // Deleting a tombstone again changes nothing and announces nothing.
@@ -239,6 +253,9 @@ final class MessageStore {
             String room = String.valueOf(roomId);
             vertx.eventBus().publish(Addresses.room(room), RoomEvent.of(room, RoomEvent.MESSAGE_DELETED, seq,
                 new JsonObject().put("room", room).put("seq", seq)));
+            if (unpinned[0]) {
+              PinStore.announce(vertx, roomId, seq, userId, false);
+            }
           }
           return new JsonObject().put("deleted", true);
         });
@@ -255,7 +272,8 @@ final class MessageStore {
     }
     return Access.load(pool, roomId, userId).map(Access::requireMember).compose(access -> {
       long target = Math.min(seq, access.lastSeq());
-      return pool.preparedQuery(MOVE_READ_MARKER).execute(Tuple.of(target, roomId, userId))
+      return pool.preparedQuery(MOVE_READ_MARKER)
+          .execute(Tuple.of(target, System.currentTimeMillis(), target, roomId, userId))
           .compose(moved -> pool.preparedQuery(READ_MARKER).execute(Tuple.of(roomId, userId)))
           .map(rows -> {
             long marker = rows.size() == 0 ? target : rows.iterator().next().getLong("read_seq");
@@ -270,7 +288,7 @@ final class MessageStore {
     });
   }
 
-  private static long seqOf(JsonObject request) {
+  static long seqOf(JsonObject request) {
     Long seq = request.getLong("seq");
     if (seq == null || seq < 1) {
       throw new ParleyException(ErrorCode.NOT_FOUND, "no such message");

@@ -42,9 +42,12 @@ final class Migrations {
       "V005__stream_identity.sql",
       "V006__attachments.sql",
       "V007__notification_preferences_push.sql",
+      "V008__reactions_threads_pins.sql",
       "V009__moderation.sql");
   /** ER_DUP_KEYNAME: an ADD KEY that a node applied before dying, so the migration was not yet recorded. */
   private static final int DUPLICATE_KEY_NAME = 1061;
+  /** ER_DUP_FIELDNAME: likewise for an ADD COLUMN (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */
+  private static final int DUPLICATE_COLUMN_NAME = 1060;
 
   private Migrations() {
   }
@@ -99,7 +102,8 @@ final class Migrations {
       Future<Void> chain = Future.succeededFuture();
       for (String statement : statements(content.toString(StandardCharsets.UTF_8))) {
         chain = chain.compose(previous -> connection.query(statement).execute().<Void>mapEmpty()
-            .recover(failure -> failure instanceof MySQLException sql && sql.getErrorCode() == DUPLICATE_KEY_NAME
+            .recover(failure -> failure instanceof MySQLException sql && (sql.getErrorCode() == DUPLICATE_KEY_NAME
+                || sql.getErrorCode() == DUPLICATE_COLUMN_NAME)
                 ? Future.succeededFuture() : Future.failedFuture(failure)));
       }
       return chain

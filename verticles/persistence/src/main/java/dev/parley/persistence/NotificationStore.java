@@ -78,7 +78,9 @@ final class NotificationStore {
         Dispatch.handle(request, actions)).completion();
   }
 
-  private record Item(long roomId, long seq, long from, long ts, String text, boolean direct, Set<String> mentions) {
+  /** {@code threadRoot}: the root's seq for a reply in a thread (its participants are notified), else null. */
+  private record Item(long roomId, long seq, long from, long ts, String text, boolean direct, Set<String> mentions,
+      Long threadRoot) {
   }
 
   private record Recipient(long userId, Item item, String kind) {
@@ -98,7 +100,7 @@ final class NotificationStore {
           mentions.add(String.valueOf(name).toLowerCase(Locale.ROOT)));
       items.add(new Item(Ids.parse(item.getString("roomId"), "room"), item.getLong("seq"),
           Ids.parse(item.getString("from"), "user"), item.getLong("ts", 0L), snippet(item.getString("text")),
-          item.getBoolean("direct", false), mentions));
+          item.getBoolean("direct", false), mentions, item.getLong("threadRoot")));
     }
     if (items.isEmpty()) {
       return Future.succeededFuture(new JsonObject().put("created", new JsonArray()));
@@ -125,7 +127,12 @@ final class NotificationStore {
     Future<?> senderNames = pool.preparedQuery(USERNAMES.formatted(SendBatcher.placeholders(senders.size(), 1)))
         .execute(tuple(senders, Set.of())).onSuccess(rows -> rows.forEach(row ->
             usernames.put(row.getLong("id"), row.getString("username"))));
-    Future<?> lookups = Future.all(senderNames, Future.all(named, preferences.everythingUsers()).compose(found -> {
+    List<long[]> threadRoots = items.stream().filter(item -> item.threadRoot() != null)
+        .map(item -> new long[] {item.roomId(), item.threadRoot(), item.seq()}).toList();
+    Map<String, Set<Long>> threadFollowers = new HashMap<>();
+    Future<?> threads = threadRoots.isEmpty() ? Future.succeededFuture()
+        : ThreadParticipants.of(shards, threadRoots).onSuccess(threadFollowers::putAll);
+    Future<?> lookups = Future.all(senderNames, threads, Future.all(named, preferences.everythingUsers()).compose(found -> {
       Set<Long> everything = found.resultAt(1);
       List<Future<?>> perShard = new ArrayList<>();
       shards.byShard(rooms).forEach((shard, onShard) -> perShard.add(roomLookups(shard.pool(), Set.copyOf(onShard),
@@ -143,6 +150,11 @@ final class NotificationStore {
             kinds.put(userId, "mention");
           }
         }
+        if (item.threadRoot() != null) {
+          // A thread's participants hear of its replies as of a mention: a muted room (level none) stays quiet.
+          threadFollowers.getOrDefault(ThreadParticipants.key(item.roomId(), item.threadRoot(), item.seq()), Set.of())
+              .forEach(userId -> kinds.putIfAbsent(userId, "thread"));
+        }
         if (item.direct()) {
           facts.directMembers.getOrDefault(item.roomId(), List.of()).forEach(userId -> kinds.putIfAbsent(userId, "direct"));
         }
@@ -155,7 +167,8 @@ final class NotificationStore {
         List<Recipient> recipients = new ArrayList<>();
         candidates.forEach((item, kinds) -> kinds.forEach((userId, kind) -> {
           if (NotificationLevel.notifies(preferencesOf.get(userId).level(),
-              facts.roomLevels.get(item.roomId() + "/" + userId), item.direct(), "mention".equals(kind))) {
+              facts.roomLevels.get(item.roomId() + "/" + userId), item.direct(),
+              "mention".equals(kind) || "thread".equals(kind))) {
             recipients.add(new Recipient(userId, item, kind));
           }
         }));

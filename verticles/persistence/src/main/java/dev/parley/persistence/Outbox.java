@@ -14,6 +14,8 @@ import java.util.List;
 final class Outbox {
 
   private static final String INSERT = "INSERT INTO message_events (room_id, seq, kind, created_at) VALUES %s";
+  private static final String INSERT_BY =
+      "INSERT INTO message_events (room_id, seq, kind, created_at, actor_id, detail) VALUES (?, ?, ?, ?, ?, ?)";
 
   private Outbox() {
   }
@@ -43,6 +45,13 @@ final class Outbox {
   /** One event for one message. */
   static Future<?> append(SqlClient connection, long roomId, long seq, String kind, long at) {
     return connection.preparedQuery(INSERT.formatted("(?, ?, ?, ?)")).execute(Tuple.of(roomId, seq, kind, at));
+  }
+
+  /** One event of a user's action on a message (issue 13: a reaction, a pin): who, and what ({@code detail}). */
+  static Future<?> append(SqlClient connection, long roomId, long seq, String kind, long at, long actorId,
+      io.vertx.core.json.JsonObject detail) {
+    return connection.preparedQuery(INSERT_BY)
+        .execute(Tuple.of(roomId, seq, kind, at, actorId, detail == null ? null : detail.encode()));
   }
 
   private static final java.util.Set<String> KINDS =

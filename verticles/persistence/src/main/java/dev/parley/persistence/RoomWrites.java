@@ -49,7 +49,7 @@ final class RoomWrites {
   }
 
   /** The room as read under its lock, the caller's standing in it and the target member's role (null: none). */
-  private record Locked(RoomStanding actor, String targetRole) {
+  record Locked(RoomStanding actor, String targetRole) {
 
     JsonObject room() {
       return actor.room();
@@ -278,7 +278,8 @@ final class RoomWrites {
         .compose(locked -> write.apply(connection, locked)));
   }
 
-  private static Future<Locked> lock(SqlConnection connection, long roomId, long actorId, long targetId) {
+  /** Locks the room row and reads both roles under the lock; also for {@link PinStore}. */
+  static Future<Locked> lock(SqlConnection connection, long roomId, long actorId, long targetId) {
     return connection.preparedQuery(LOCK_ROOM).execute(Tuple.of(roomId)).compose(rooms -> {
       if (rooms.size() == 0) {
         throw RoomStanding.notFound();

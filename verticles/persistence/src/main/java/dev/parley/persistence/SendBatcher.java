@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -56,14 +57,15 @@ final class SendBatcher {
   private static final String FIND_EXISTING =
       "SELECT " + MessageRows.COLUMNS + " FROM messages WHERE (room_id, sender_id, client_msg_id) IN (%s)";
   private static final String INSERT_MESSAGES =
-      "INSERT INTO messages (room_id, seq, sender_id, client_msg_id, text, reply_to, created_at, attachments)"
+      "INSERT INTO messages (room_id, seq, sender_id, client_msg_id, text, reply_to, created_at, attachments,"
+          + " thread_root)"
           + " VALUES %s";
   private static final String ADVANCE_ROOMS = "UPDATE rooms SET last_seq = CASE id %s END WHERE id IN (%s)";
   /** A join with the batch's (room, sender, seq) rows: linear in the batch, unlike a CASE per row. */
   private static final String ADVANCE_READ_MARKERS = "UPDATE room_members m JOIN (%s) v"
       + " ON m.room_id = v.room_id AND m.user_id = v.user_id SET m.read_seq = GREATEST(m.read_seq, v.seq),"
-      + " m.last_sent_at = ?";
-  private static final String MARKER_ROW = "SELECT ? AS room_id, ? AS user_id, ? AS seq";
+      + " m.read_at = v.at, m.last_sent_at = ?";
+  private static final String MARKER_ROW = "SELECT ? AS room_id, ? AS user_id, ? AS seq, ? AS at";
 
   /** The outcome of a send: the stored message, and whether this send created it (false for a retry). */
   record Stored(ChatMessage message, boolean created) {
@@ -231,6 +233,9 @@ final class SendBatcher {
     Map<String, ChatMessage> existing = new HashMap<>();
     Set<String> attachmentIds = new LinkedHashSet<>();
     batch.forEach(pending -> attachmentIds.addAll(pending.send().attachments()));
+    Map<String, long[]> threadRoots = new LinkedHashMap<>();
+    batch.stream().filter(pending -> pending.send().threadRoot() != null).forEach(pending -> threadRoots.putIfAbsent(
+        pending.roomId() + "/" + pending.send().threadRoot(), new long[] {pending.roomId(), pending.send().threadRoot()}));
     return connection.preparedQuery(LOCK_ROOMS.formatted(placeholders(roomIds.size(), 1))).execute(roomArgs)
         .compose(rows -> {
           for (Row row : rows) {
@@ -265,8 +270,9 @@ final class SendBatcher {
               });
         })
         .compose(looked -> AttachmentClaims.lock(connection, attachmentIds))
-        .compose(locked -> store(connection, batch, lastSeq, publicRooms, members, existing, locked,
-            new Moderation(slowModes, senders, banned, lookForRetries)));
+        .compose(locked -> ThreadReplies.lock(connection, threadRoots.values())
+            .compose(threads -> store(connection, batch, lastSeq, publicRooms, members, existing, locked,
+                threads, new Moderation(slowModes, senders, banned, lookForRetries))));
   }
 
   /**
@@ -332,7 +338,7 @@ final class SendBatcher {
 
   private Future<List<Runnable>> store(SqlConnection connection, List<Pending> batch, Map<Long, Long> lastSeq,
       Set<Long> publicRooms, Set<String> members, Map<String, ChatMessage> existing, AttachmentClaims claims,
-      Moderation moderation) {
+      ThreadReplies threads, Moderation moderation) {
     List<Runnable> after = new ArrayList<>(batch.size() * 2);
     List<ChatMessage> created = new ArrayList<>();
     Map<Long, Long> nextSeq = new LinkedHashMap<>(lastSeq);
@@ -365,6 +371,9 @@ final class SendBatcher {
       }
       JsonArray attachments;
       try {
+        if (send.threadRoot() != null) {
+          threads.check(pending.roomId(), send.threadRoot());
+        }
         attachments = claims.check(pending.roomId(), pending.senderId(), send.attachments());
       } catch (ParleyException refused) {
         after.add(() -> pending.promise().tryFail(refused));
@@ -373,10 +382,13 @@ final class SendBatcher {
       long seq = nextSeq.merge(pending.roomId(), 1L, Long::sum);
       moderation.sent(pending, now);
       claims.claim(send.attachments(), seq);
+      if (send.threadRoot() != null) {
+        threads.reply(pending.roomId(), send.threadRoot(), pending.senderId(), now);
+      }
       String roomId = String.valueOf(pending.roomId());
       ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
           String.valueOf(pending.senderId()), send.text() == null ? "" : send.text(), now, send.clientMsgId(), send.replyTo(), null, false,
-          attachments);
+          attachments, send.threadRoot(), null, null);
       created.add(message);
       // A retry inside the same batch gets the message its first copy created.
       existing.put(pending.idempotencyKey(), message);
@@ -388,8 +400,14 @@ final class SendBatcher {
     if (created.isEmpty()) {
       return Future.succeededFuture(after);
     }
+    for (ThreadReplies.Root root : threads.updated()) {
+      String roomId = String.valueOf(root.roomId());
+      after.add(() -> vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.of(roomId, RoomEvent.THREAD_UPDATED, 0,
+          new JsonObject().put("room", roomId).put("seq", root.seq()).put("thread", root.thread()))));
+    }
     return insert(connection, created)
         .compose(inserted -> claims.write(connection))
+        .compose(claimed -> threads.write(connection))
         .compose(claimed -> advanceRooms(connection, lastSeq, nextSeq))
         .compose(advanced -> advanceReadMarkers(connection, readMarkers, now))
         // The batch's outbox rows (the message event stream), in the same transaction. Last before the commit:
@@ -403,9 +421,10 @@ final class SendBatcher {
     for (ChatMessage message : created) {
       args.addLong(Long.parseLong(message.roomId())).addLong(message.seq()).addLong(Long.parseLong(message.senderId()))
           .addString(message.clientMsgId()).addString(message.text()).addValue(message.replyTo())
-          .addLong(message.ts()).addValue(message.attachments() == null ? null : message.attachments().encode());
+          .addLong(message.ts()).addValue(message.attachments() == null ? null : message.attachments().encode())
+          .addValue(message.threadRoot());
     }
-    return connection.preparedQuery(INSERT_MESSAGES.formatted(placeholders(created.size(), 8))).execute(args);
+    return connection.preparedQuery(INSERT_MESSAGES.formatted(placeholders(created.size(), 9))).execute(args);
   }
 
   private static Future<?> advanceRooms(SqlConnection connection, Map<Long, Long> before, Map<Long, Long> after) {
@@ -427,14 +446,14 @@ final class SendBatcher {
    * Senders have read their own messages: their marker moves to their last message in each room. Their last
    * send time is what slow mode counts from.
    */
-  private static Future<?> advanceReadMarkers(SqlConnection connection, Map<String, Long> markers, long sentAt) {
+  private static Future<?> advanceReadMarkers(SqlConnection connection, Map<String, Long> markers, long now) {
     Tuple args = Tuple.tuple();
     markers.forEach((pair, seq) -> {
       int slash = pair.indexOf('/');
       args.addLong(Long.parseLong(pair.substring(0, slash))).addLong(Long.parseLong(pair.substring(slash + 1)))
-          .addLong(seq);
+          .addLong(seq).addLong(now);
     });
-    args.addLong(sentAt);
+    args.addLong(now);
     String rows = String.join(" UNION ALL ", Collections.nCopies(markers.size(), MARKER_ROW));
     return connection.preparedQuery(ADVANCE_READ_MARKERS.formatted(rows)).execute(args);
   }

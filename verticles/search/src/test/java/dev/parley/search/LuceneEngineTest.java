@@ -48,7 +48,7 @@ class LuceneEngineTest {
   }
 
   private static MessageEvent message(long seq, String text) {
-    return new MessageEvent(seq, 0, MessageEvent.CREATED, NOW, "1", "group", seq, "7", text, NOW, null, false, null);
+    return new MessageEvent(seq, 0, MessageEvent.CREATED, NOW, "1", "group", seq, "7", text, NOW, null, false);
   }
 
   /** The engine is event-loop confined, as in the search verticle. */

@@ -54,7 +54,7 @@ class SearchIndexTest {
 
   private MessageEvent withFiles(String room, long seq, String text, long ts, JsonArray attachments) {
     return new MessageEvent(nextEventId++, 0, MessageEvent.CREATED, ts, room, "group", seq, "7", text, ts, null, false,
-        attachments);
+        attachments, null, null, null);
   }
 
   private static JsonArray files(String... names) {
@@ -189,13 +189,13 @@ class SearchIndexTest {
     assertThat(find("draft", "1")).containsExactly("1-1");
 
     MessageEvent edited = new MessageEvent(nextEventId++, 0, MessageEvent.EDITED, NOW, "1", "group", 1, "7",
-        "final version", NOW, NOW + 5, false, null);
+        "final version", NOW, NOW + 5, false);
     index(edited, edited);
     assertThat(find("draft", "1")).isEmpty();
     assertThat(find("final", "1")).containsExactly("1-1");
 
     MessageEvent deleted = new MessageEvent(nextEventId++, 0, MessageEvent.DELETED, NOW, "1", "group", 1, "7", null, NOW,
-        NOW + 5, true, null);
+        NOW + 5, true);
     index(deleted, created, deleted);
     assertThat(find("final", "1")).isEmpty();
     assertThat(find("draft", "1")).isEmpty();

@@ -76,6 +76,22 @@ public final class RoomRoutes {
       }
       noContent(ctx, messages(RoomActions.READ, inRoom(ctx).put("seq", seq)));
     });
+    mountReactionsThreadsPins(api);
+  }
+
+  /** Issue 13: reactions, threads, pins and read receipts (CONTRACT.md v1.1). */
+  private void mountReactionsThreadsPins(Router api) {
+    api.put("/rooms/:roomId/messages/:seq/reactions/:emoji").handler(ctx -> noContent(ctx,
+        messages(RoomActions.REACT, inMessage(ctx).put("emoji", ctx.pathParam("emoji")))));
+    api.delete("/rooms/:roomId/messages/:seq/reactions/:emoji").handler(ctx -> noContent(ctx,
+        messages(RoomActions.UNREACT, inMessage(ctx).put("emoji", ctx.pathParam("emoji")))));
+    api.get("/rooms/:roomId/messages/:seq/thread").handler(ctx -> reply(ctx, 200, messages(RoomActions.THREAD,
+        inMessage(ctx).put("after", Requests.queryLong(ctx, "after")).put("limit", limit(ctx)))));
+    api.get("/rooms/:roomId/messages/:seq/readers").handler(ctx -> reply(ctx, 200, messages(RoomActions.READERS,
+        inMessage(ctx).put("after", Requests.queryLong(ctx, "after")).put("limit", limit(ctx)))));
+    api.put("/rooms/:roomId/pins/:seq").handler(ctx -> noContent(ctx, messages(RoomActions.PIN, inMessage(ctx))));
+    api.delete("/rooms/:roomId/pins/:seq").handler(ctx -> noContent(ctx, messages(RoomActions.UNPIN, inMessage(ctx))));
+    api.get("/rooms/:roomId/pins").handler(ctx -> reply(ctx, 200, messages(RoomActions.PINS, inRoom(ctx))));
   }
 
   private void create(RoutingContext ctx) {

@@ -166,7 +166,7 @@ public final class SearchBenchmark {
         long seq = ++nextSeq[room];
         long ts = now - (long) (random.nextDouble() * 90 * 86_400_000L);
         events.add(new MessageEvent(id, 0, MessageEvent.CREATED, now, roomIds.get(room), "group", seq,
-            "1", text(random), ts, null, false, null));
+            "1", text(random), ts, null, false));
       }
       vertx.eventBus().publish(Addresses.MESSAGE_EVENTS, new MessageEvents(events));
       if (System.nanoTime() - lastReport > 10_000_000_000L) {

@@ -1,0 +1,115 @@
+package dev.parley.persistence;
+
+import dev.parley.contract.ParleyException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The thread roots a send batch replies to (issue 13), locked in its transaction after the rooms: a reply needs a
+ * root in the same room that is neither deleted nor itself a reply; a send that names anything else fails alone
+ * (bad_request, field threadRoot) and its batch goes on. The roots' summaries (replies, last reply time, first
+ * participants) are written with the batch's messages, so they are exact under any concurrency: sends to a room
+ * are serialized by its room lock, and a rolled-back batch changes no summary.
+ */
+final class ThreadReplies {
+
+  /** A root shows at most this many participants (CONTRACT.md), the first to reply. */
+  static final int PARTICIPANTS_SHOWN = 5;
+
+  private static final String LOCK = "SELECT room_id, seq, thread_root, deleted_at, thread_replies, thread_participants"
+      + " FROM messages WHERE (room_id, seq) IN (%s) ORDER BY room_id, seq FOR UPDATE";
+  private static final String UPDATE = "UPDATE messages SET thread_replies = ?, thread_last_reply_ts = ?,"
+      + " thread_participants = ? WHERE room_id = ? AND seq = ?";
+
+  /** A root's summary after this batch. */
+  record Root(long roomId, long seq, int replies, long lastReplyTs, JsonArray participants) {
+
+    JsonObject thread() {
+      return MessageRows.thread(replies, lastReplyTs, participants);
+    }
+  }
+
+  private final Map<String, Row> rows;
+  private final Map<String, Root> updated = new LinkedHashMap<>();
+
+  private ThreadReplies(Map<String, Row> rows) {
+    this.rows = rows;
+  }
+
+  /** Locks the roots named as {@code [roomId, seq]} pairs (none: no statement). */
+  static Future<ThreadReplies> lock(SqlConnection connection, Collection<long[]> roots) {
+    if (roots.isEmpty()) {
+      return Future.succeededFuture(new ThreadReplies(Map.of()));
+    }
+    Tuple args = Tuple.tuple();
+    roots.forEach(root -> args.addLong(root[0]).addLong(root[1]));
+    return connection.preparedQuery(LOCK.formatted(SendBatcher.placeholders(roots.size(), 2))).execute(args)
+        .map(found -> {
+          Map<String, Row> byKey = new HashMap<>();
+          found.forEach(row -> byKey.put(key(row.getLong("room_id"), row.getLong("seq")), row));
+          return new ThreadReplies(byKey);
+        });
+  }
+
+  /** Bad_request (threadRoot) unless {@code root} is a live message of the room that is not itself a reply. */
+  void check(long roomId, long root) {
+    Row row = rows.get(key(roomId, root));
+    if (row == null || row.getLong("deleted_at") != null) {
+      throw ParleyException.badRequest("threadRoot", "threadRoot must be the seq of a message in this room");
+    }
+    if (row.getLong("thread_root") != null) {
+      throw ParleyException.badRequest("threadRoot", "a reply in a thread cannot start a thread: reply to its root");
+    }
+  }
+
+  /** Counts a reply of {@code senderId} at {@code ts} (after {@link #check}). */
+  void reply(long roomId, long root, long senderId, long ts) {
+    String key = key(roomId, root);
+    Root before = updated.get(key);
+    if (before == null) {
+      Row row = rows.get(key);
+      String stored = row.getString("thread_participants");
+      before = new Root(roomId, root, row.getInteger("thread_replies"), ts,
+          stored == null ? new JsonArray() : new JsonArray(stored));
+    }
+    updated.put(key, new Root(roomId, root, before.replies() + 1, ts,
+        withParticipant(before.participants(), String.valueOf(senderId))));
+  }
+
+  /** The first {@link #PARTICIPANTS_SHOWN} distinct repliers, in the order they first replied. */
+  static JsonArray withParticipant(JsonArray participants, String userId) {
+    if (participants.contains(userId) || participants.size() >= PARTICIPANTS_SHOWN) {
+      return participants;
+    }
+    return participants.copy().add(userId);
+  }
+
+  Future<?> write(SqlConnection connection) {
+    if (updated.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> batch = new ArrayList<>(updated.size());
+    updated.values().forEach(root -> batch.add(Tuple.of(root.replies(), root.lastReplyTs(),
+        root.participants().encode(), root.roomId(), root.seq())));
+    return connection.preparedQuery(UPDATE).executeBatch(batch);
+  }
+
+  /** The roots whose summaries this batch changes, for the {@code thread.updated} events after the commit. */
+  Collection<Root> updated() {
+    return updated.values();
+  }
+
+  private static String key(long roomId, long seq) {
+    return roomId + "/" + seq;
+  }
+}

@@ -1,0 +1,174 @@
+// Reactions, threads, pins and "seen by" (issue 13) in headless Chromium: two users in two browser contexts react
+// to a message, reply in a thread from the side panel, pin a message and see who read theirs. A screenshot of
+// both pages after each step in target/e2e/threads/. Run by scripts/e2e (PARLEY_E2E_ONLY=threads for this alone).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.PARLEY_E2E_BASE_URL;
+const OUT = path.join(process.env.PARLEY_E2E_OUT || path.resolve('target/e2e'), 'threads');
+const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
+const WAIT = 15_000;
+
+let browser;
+const pages = {};
+
+before(async () => {
+  assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    timeout: 60_000,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function openPage(who) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.who = who;
+  page.log = [];
+  page.errors = [];
+  page.on('console', (message) => page.log.push(`${message.type()}: ${message.text()}`));
+  page.on('pageerror', (error) => page.errors.push(`${who}: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 500) page.errors.push(`${who}: ${response.status()} ${response.url()}`);
+  });
+  await page.goto(BASE + '/');
+  return page;
+}
+
+let stepNo = 0;
+let failed = false;
+
+function step(t, name, body) {
+  return t.test(name, { skip: failed ? 'an earlier step failed' : false }, async () => {
+    stepNo += 1;
+    const prefix = String(stepNo).padStart(2, '0') + '-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+    try {
+      await body();
+      for (const page of Object.values(pages)) await page.screenshot({ path: path.join(OUT, `${prefix}-${page.who}.png`) });
+      for (const page of Object.values(pages)) assert.deepEqual(page.errors, [], `${page.who}: script errors`);
+    } catch (error) {
+      failed = true;
+      for (const page of Object.values(pages)) {
+        writeFileSync(path.join(OUT, `console-${page.who}.log`), page.log.join('\n') + '\n');
+        await page.screenshot({ path: path.join(OUT, `failed-${prefix}-${page.who}.png`) }).catch(() => {});
+      }
+      throw error;
+    }
+  });
+}
+
+async function signUp(page, username, displayName) {
+  await page.fill('#username', username);
+  await page.fill('#password', 'correct horse battery');
+  await page.fill('#display-name', displayName);
+  await page.click('#signup');
+  await page.locator('#conn-status[data-state="open"]').waitFor();
+}
+
+const message = (page, text) => page.locator('#messages li.message', { hasText: text });
+
+async function send(page, text) {
+  await page.fill('#message-text', text);
+  await page.click('#send');
+  await page.locator('#messages li.message:not(.pending)', { hasText: text }).last().waitFor();
+}
+
+async function messageAction(page, text, action) {
+  const item = message(page, text).last();
+  await item.hover();
+  await item.locator(`button.${action}`).click();
+}
+
+test('react, reply in a thread, pin and see who read it', async (t) => {
+  const alice = pages.alice = await openPage('alice');
+  const bob = pages.bob = await openPage('bob');
+  const roomName = `threads room ${RUN}`;
+  const bobShown = `Bob ${RUN}`;
+  t.after(async () => {
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  await step(t, 'two users in a room', async () => {
+    await signUp(alice, `ta_${RUN}`, `Alice ${RUN}`);
+    await signUp(bob, `tb_${RUN}`, bobShown);
+    await alice.fill('#new-room-name', roomName);
+    await alice.click('#create-room button[type=submit]');
+    await alice.locator('#room-title', { hasText: roomName }).waitFor();
+    await bob.click('#public-search button[type=submit]');
+    await bob.locator('#public-list li', { hasText: roomName }).locator('button.join').click();
+    await bob.locator('#room-title', { hasText: roomName }).waitFor();
+    await send(alice, 'the thread root');
+    await message(bob, 'the thread root').waitFor();
+  });
+
+  await step(t, 'react to a message', async () => {
+    await messageAction(bob, 'the thread root', 'react');
+    await message(bob, 'the thread root').locator('button.pick[aria-label="React with 🎉"]').click();
+    const chip = message(alice, 'the thread root').locator('button.reaction', { hasText: '🎉' });
+    await chip.locator('.count', { hasText: '1' }).waitFor();
+    assert.match(await chip.getAttribute('title'), new RegExp(bobShown));
+    // Alice adds the same one: the count is 2, her chip is pressed; pressing it again takes hers back.
+    await chip.click();
+    await chip.locator('.count', { hasText: '2' }).waitFor();
+    assert.equal(await chip.getAttribute('aria-pressed'), 'true');
+    await message(bob, 'the thread root').locator('button.reaction .count', { hasText: '2' }).waitFor();
+    await chip.click();
+    await chip.locator('.count', { hasText: '1' }).waitFor();
+  });
+
+  await step(t, 'reply in a thread', async () => {
+    await messageAction(bob, 'the thread root', 'thread');
+    await bob.locator('#thread-panel.open').waitFor();
+    await bob.locator('#thread-root', { hasText: 'the thread root' }).waitFor();
+    await bob.fill('#thread-text', 'a reply in the thread');
+    await bob.click('#thread-send');
+    await bob.locator('#thread-list li', { hasText: 'a reply in the thread' }).waitFor();
+    await bob.keyboard.press('Escape');
+    // Alice sees the count under the root (not the reply in the timeline) and opens the thread.
+    const summary = message(alice, 'the thread root').locator('button.thread-summary', { hasText: '1 reply' });
+    await summary.waitFor();
+    assert.equal(await message(alice, 'a reply in the thread').count(), 0);
+    await summary.click();
+    await alice.locator('#thread-panel.open #thread-list li', { hasText: 'a reply in the thread' }).waitFor();
+    await alice.fill('#thread-text', 'alice answers in the thread');
+    await alice.click('#thread-send');
+    await message(bob, 'the thread root').locator('button.thread-summary', { hasText: '2 replies' }).waitFor();
+    await alice.keyboard.press('Escape');
+  });
+
+  await step(t, 'pin a message', async () => {
+    // Bob is a member: no Pin button for him.
+    await message(bob, 'the thread root').hover();
+    assert.equal(await message(bob, 'the thread root').locator('button.pin').count(), 0);
+    await messageAction(alice, 'the thread root', 'pin');
+    await message(bob, 'the thread root').locator('.pinned-badge').waitFor();
+    await message(alice, 'the thread root').locator('button.unpin').waitFor({ state: 'attached' });
+    await bob.click('#info-button');
+    await bob.locator('#pin-list li', { hasText: 'the thread root' }).waitFor();
+    await bob.keyboard.press('Escape');
+  });
+
+  await step(t, 'see who read my last message', async () => {
+    await send(alice, 'did you read this?');
+    await message(bob, 'did you read this?').waitFor();
+    // Bob has the room open: his read marker moves, and Alice's last message says so.
+    const seen = message(alice, 'did you read this?').locator('.seen-by', { hasText: 'Seen by 1' });
+    await seen.waitFor();
+    assert.equal(await seen.getAttribute('title'), bobShown);
+    assert.equal(await message(alice, 'the thread root').locator('.seen-by').count(), 0, 'only on the last one');
+  });
+});
