@@ -148,4 +148,12 @@ public final class Addresses {
 
   /** Persistence: attachment metadata, authorized in SQL by membership. See {@link AttachmentActions}. */
   public static final String PERSISTENCE_ATTACHMENTS = "parley.persistence.attachments";
+
+  /** Persistence: bots, bot tokens, incoming and outgoing webhooks. See {@link IntegrationActions}. */
+  public static final String PERSISTENCE_INTEGRATIONS = "parley.persistence.integrations";
+  /**
+   * Published (clustered) when an outgoing hook is created, deleted or disabled: {@code {hookId, roomId}}. The
+   * hooks verticle reloads its hooks.
+   */
+  public static final String HOOKS_CHANGED = "parley.events.hooks";
 }

@@ -6,6 +6,10 @@ import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.attachments.AttachmentRoutes;
 import dev.parley.http.auth.AccountsApi;
+import dev.parley.common.bus.ServiceRequests;
+import dev.parley.http.integrations.BotRoutes;
+import dev.parley.http.integrations.HookRoutes;
+import dev.parley.http.integrations.WebhookRoutes;
 import dev.parley.common.push.VapidKeys;
 import dev.parley.http.notifications.NotificationRoutes;
 import dev.parley.http.notifications.PushRoutes;
@@ -43,8 +47,14 @@ public final class HttpVerticle extends VerticleBase {
     // Accounts: register/login/refresh are public; every route mounted after the authentication handler needs
     // a valid access token of an active session and finds the caller with Principal.of(ctx).
     accounts.mountPublic(api);
+    ServiceRequests integrationRequests = new ServiceRequests(vertx, settings.integer("http.requestTimeoutMs", 10_000));
+    WebhookRoutes webhooks = new WebhookRoutes(integrationRequests, settings);
+    webhooks.mountPublic(api);
     api.route().handler(accounts::authenticate);
     accounts.mountProtected(api);
+    new BotRoutes(integrationRequests, accounts::guard).mount(api);
+    webhooks.mount(api);
+    new HookRoutes(vertx, integrationRequests).mount(api);
     new RoomRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new SearchRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new NotificationRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);

@@ -41,7 +41,8 @@ final class Migrations {
       "V004__room_caps.sql",
       "V005__stream_identity.sql",
       "V006__attachments.sql",
-      "V007__notification_preferences_push.sql");
+      "V007__notification_preferences_push.sql",
+      "V010__integrations.sql");
   /** ER_DUP_KEYNAME: an ADD KEY that a node applied before dying, so the migration was not yet recorded. */
   private static final int DUPLICATE_KEY_NAME = 1061;
 

@@ -83,6 +83,7 @@ public final class PersistenceVerticle extends VerticleBase {
         EventLog.register(vertx, logs),
         new NotificationStore(vertx, shards).register(),
         new AttachmentStore(vertx, shards).register(),
+        new IntegrationStore(vertx, shards).register(),
         new PushSubscriptionStore(vertx, global, settings.integer("push.maxSubscriptionsPerUser", 10)).register());
   }
 
