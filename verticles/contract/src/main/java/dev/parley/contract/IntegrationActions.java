@@ -58,4 +58,10 @@ public final class IntegrationActions {
    * and admins of its room, to tell).
    */
   public static final String DISABLE_HOOK = "disableHook";
+
+  /**
+   * The user event the room's owner and admins get when one of its outgoing hooks is disabled:
+   * {@code {type: "hook.disabled", hookId, room, reason}}.
+   */
+  public static final String HOOK_DISABLED_EVENT = "hook.disabled";
 }
