@@ -60,6 +60,11 @@ class OutgoingHooksTest {
   }
 
   static String hook(User owner, String room, HookReceiver receiver, String secret, String... events) {
+    return hookOn(api, owner, room, receiver, secret, events);
+  }
+
+  /** Creates an outgoing hook to the receiver (owner/admin); its id. The secret is never answered. */
+  static String hookOn(ApiClient api, User owner, String room, HookReceiver receiver, String secret, String... events) {
     HttpResponse<Buffer> created = api.call(HttpMethod.POST, "/rooms/" + room + "/hooks", owner, new JsonObject()
         .put("url", receiver.url()).put("events", new JsonArray(List.of((Object[]) events))).put("secret", secret));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
