@@ -5,6 +5,8 @@ import dev.parley.common.Settings;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.attachments.AttachmentRoutes;
+import dev.parley.http.apidocs.ApiDocumentRoutes;
+import dev.parley.http.apidocs.RouteTable;
 import dev.parley.http.auth.AccountsApi;
 import dev.parley.common.bus.ServiceRequests;
 import dev.parley.http.integrations.BotRoutes;
@@ -50,6 +52,8 @@ public final class HttpVerticle extends VerticleBase {
     ServiceRequests integrationRequests = new ServiceRequests(vertx, settings.integer("http.requestTimeoutMs", 10_000));
     WebhookRoutes webhooks = new WebhookRoutes(integrationRequests, settings);
     webhooks.mountPublic(api);
+    ApiDocumentRoutes documents = new ApiDocumentRoutes();
+    documents.mount(api);
     api.route().handler(accounts::authenticate);
     accounts.mountProtected(api);
     new BotRoutes(integrationRequests, accounts::guard).mount(api);
@@ -67,10 +71,12 @@ public final class HttpVerticle extends VerticleBase {
         ErrorResponses.send(ctx, new ParleyException(ErrorCode.NOT_FOUND, "no such endpoint")));
     router.route().failureHandler(ErrorResponses::handle);
 
-    return VapidKeys.load(vertx, settings, false)
+    return documents.load(vertx)
+        .compose(loaded -> VapidKeys.load(vertx, settings, false))
         .onSuccess(vapid -> new PushRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000),
             settings.bool("push.allowInsecureEndpoints", false), vapid).mount(api))
         .compose(keys -> accounts.start())
+        .onSuccess(started -> RouteTable.publish(vertx, router))
         .compose(ready -> attachments.start())
         .compose(ready -> Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "http"))
         .onSuccess(server -> LOG.info("http verticle started on port {}", server.actualPort()));
