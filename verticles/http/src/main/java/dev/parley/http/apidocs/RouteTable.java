@@ -39,10 +39,12 @@ public final class RouteTable {
     for (Route route : routes) {
       String path = route.getPath();
       if (route.getSubRouter() != null) {
-        walk(route.getSubRouter(), prefix + (path == null ? "" : path.replaceAll("/?\\*$", "")), endpoints);
+        walk(route.getSubRouter(), prefix + (path == null ? "" : path.replaceAll("/?\\*?$", "")), endpoints);
         continue;
       }
-      if (path == null || route.isRegexPath() || path.contains("*") || route.methods() == null
+      // A wildcard route ("/x/*") reports its path as "/x/": a prefix, not an endpoint. Routes with parameters
+      // (":roomId") are regex routes that still report their path; pure regex routes report none.
+      if (path == null || path.contains("*") || path.endsWith("/") || route.methods() == null
           || route.methods().isEmpty()) {
         continue;
       }
