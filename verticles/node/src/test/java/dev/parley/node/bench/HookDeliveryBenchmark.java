@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * them from the event stream to an HTTP receiver of this JVM. Prints the delivery rate and the lag from commit
  * ({@code ts} of the event) to the receiver. Not part of the suite (no *Test name):
  * {@code ./mvnw -o -pl verticles/node -am test -Dtest=HookDeliveryBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- * -Drate=1000 -Drooms=10 -Dseconds=30}; {@code scripts/bench-hooks} does that.
+ * -Drate=1000 -Drooms=10 -Dseconds=30}, or {@code scripts/bench-hooks}.
  */
 class HookDeliveryBenchmark {
 
