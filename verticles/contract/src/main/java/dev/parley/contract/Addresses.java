@@ -167,4 +167,11 @@ public final class Addresses {
    * blocker): each socket verticle instance (one consumer each) drops its cached copy of that user's blocks.
    */
   public static final String BLOCKS_CHANGED = "parley.events.blocks";
+  /** Persistence: bots, bot tokens, incoming and outgoing webhooks. See {@link IntegrationActions}. */
+  public static final String PERSISTENCE_INTEGRATIONS = "parley.persistence.integrations";
+  /**
+   * Published (clustered) when an outgoing hook is created, deleted or disabled: {@code {hookId, roomId}}. The
+   * hooks verticle reloads its hooks.
+   */
+  public static final String HOOKS_CHANGED = "parley.events.hooks";
 }

@@ -5,7 +5,13 @@ import dev.parley.common.Settings;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.attachments.AttachmentRoutes;
+import dev.parley.http.apidocs.ApiDocumentRoutes;
+import dev.parley.http.apidocs.RouteTable;
 import dev.parley.http.auth.AccountsApi;
+import dev.parley.common.bus.ServiceRequests;
+import dev.parley.http.integrations.BotRoutes;
+import dev.parley.http.integrations.HookRoutes;
+import dev.parley.http.integrations.WebhookRoutes;
 import dev.parley.common.push.VapidKeys;
 import dev.parley.http.moderation.AdminConfig;
 import dev.parley.http.moderation.AdminRoutes;
@@ -46,8 +52,16 @@ public final class HttpVerticle extends VerticleBase {
     // Accounts: register/login/refresh are public; every route mounted after the authentication handler needs
     // a valid access token of an active session and finds the caller with Principal.of(ctx).
     accounts.mountPublic(api);
+    ServiceRequests integrationRequests = new ServiceRequests(vertx, settings.integer("http.requestTimeoutMs", 10_000));
+    WebhookRoutes webhooks = new WebhookRoutes(integrationRequests, settings);
+    webhooks.mountPublic(api);
+    ApiDocumentRoutes documents = new ApiDocumentRoutes();
+    documents.mount(api);
     api.route().handler(accounts::authenticate);
     accounts.mountProtected(api);
+    new BotRoutes(integrationRequests, accounts::guard).mount(api);
+    webhooks.mount(api);
+    new HookRoutes(vertx, integrationRequests).mount(api);
     new RoomRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new SearchRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
     new NotificationRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000)).mount(api);
@@ -63,10 +77,12 @@ public final class HttpVerticle extends VerticleBase {
         ErrorResponses.send(ctx, new ParleyException(ErrorCode.NOT_FOUND, "no such endpoint")));
     router.route().failureHandler(ErrorResponses::handle);
 
-    return VapidKeys.load(vertx, settings, false)
+    return documents.load(vertx)
+        .compose(loaded -> VapidKeys.load(vertx, settings, false))
         .onSuccess(vapid -> new PushRoutes(vertx, settings.integer("http.requestTimeoutMs", 10_000),
             settings.bool("push.allowInsecureEndpoints", false), vapid).mount(api))
         .compose(keys -> accounts.start())
+        .onSuccess(started -> RouteTable.publish(vertx, router))
         .compose(ready -> attachments.start())
         .compose(ready -> Servers.listen(vertx.createHttpServer().requestHandler(router), settings, "http"))
         .onSuccess(server -> LOG.info("http verticle started on port {}", server.actualPort()));

@@ -19,7 +19,8 @@ final class VerticleCatalog {
       "rooms", "dev.parley.rooms.RoomsVerticle",
       "persistence", "dev.parley.persistence.PersistenceVerticle",
       "search", "dev.parley.search.SearchVerticle",
-      "notifier", "dev.parley.notifier.NotifierVerticle"));
+      "notifier", "dev.parley.notifier.NotifierVerticle",
+      "hooks", "dev.parley.hooks.HooksVerticle"));
 
   /**
    * The services each verticle cannot work without, somewhere in the cluster (search is optional: without a
@@ -31,6 +32,7 @@ final class VerticleCatalog {
       "rooms", Set.of("persistence"),
       "search", Set.of("persistence", "rooms"),
       "notifier", Set.of("persistence"),
+      "hooks", Set.of("persistence"),
       "persistence", Set.of());
 
   /** The address that shows a service runs on a node: one every instance of it consumes. */

@@ -61,14 +61,16 @@ final class AccountsStore {
       "UPDATE refresh_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL";
   static final String REVOKE_SESSION = "UPDATE auth_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL";
   static final String SESSION = "SELECT user_id, revoked_at FROM auth_sessions WHERE id = ?";
-  static final String USER_BY_ID = "SELECT id, username, display_name FROM users WHERE id = ?";
+  static final String USER_BY_ID = "SELECT u.id, u.username, u.display_name, b.user_id AS bot_id FROM users u"
+      + " LEFT JOIN bots b ON b.user_id = u.id WHERE u.id = ?";
   /** Under the user's row lock, which deactivation takes too: no session opens for a deactivated user. */
   static final String LOCK_ACTIVE_USER = "SELECT deactivated_at FROM users WHERE id = ? FOR UPDATE";
   /** Prefix search on the unique index of username_lower; '!' escapes LIKE wildcards. */
   static final String USERS_BY_PREFIX = """
-      SELECT id, username, display_name FROM users
-      WHERE username_lower LIKE ? ESCAPE '!'
-      ORDER BY username_lower
+      SELECT u.id, u.username, u.display_name, b.user_id AS bot_id FROM users u
+      LEFT JOIN bots b ON b.user_id = u.id
+      WHERE u.username_lower LIKE ? ESCAPE '!'
+      ORDER BY u.username_lower
       LIMIT ?""";
 
   static final int MAX_SEARCH_LIMIT = 50;
@@ -258,8 +260,10 @@ final class AccountsStore {
             .execute(Tuple.of(refreshHash, sessionId, now, refreshExpiresAt)));
   }
 
+  /** A user row; bots (a bots row, V010) are marked {@code bot: true}. */
   private static JsonObject userJson(Row row) {
-    return userJson(row.getLong("id"), row.getString("username"), row.getString("display_name"));
+    JsonObject user = userJson(row.getLong("id"), row.getString("username"), row.getString("display_name"));
+    return row.getColumnIndex("bot_id") >= 0 && row.getLong("bot_id") != null ? user.put("bot", true) : user;
   }
 
   private static JsonObject userJson(long id, String username, String displayName) {
@@ -270,7 +274,7 @@ final class AccountsStore {
     return new ParleyException(ErrorCode.UNAUTHORIZED, "invalid or expired refresh token");
   }
 
-  private static String lower(String username) {
+  static String lower(String username) {
     return username.toLowerCase(Locale.ROOT);
   }
 

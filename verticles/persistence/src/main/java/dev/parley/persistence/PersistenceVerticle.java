@@ -84,6 +84,7 @@ public final class PersistenceVerticle extends VerticleBase {
         new NotificationStore(vertx, shards).register(),
         new AttachmentStore(vertx, shards).register(),
         new ModerationStore(vertx, shards).register(),
+        new IntegrationStore(vertx, shards).register(),
         new PushSubscriptionStore(vertx, global, settings.integer("push.maxSubscriptionsPerUser", 10)).register());
   }
 

@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A browser session over SockJS speaking the Vert.x event-bus bridge protocol (what
@@ -37,6 +38,8 @@ final class BridgeSession extends Session {
   static final String PRESENCE_ADDRESS = "chat.presence";
   /** {@code send} here with a fresh token in the headers: the socket lives until that token's expiry. */
   static final String AUTH_ADDRESS = "chat.auth";
+  /** Every address a bridge client may send to (the AsyncAPI document lists them; a test compares). */
+  static final Set<String> SEND_ADDRESSES = Set.of(SEND_ADDRESS, TYPING_ADDRESS, PRESENCE_ADDRESS, AUTH_ADDRESS);
   /** A presence snapshot covers at most this many members of a room. */
   private static final int PRESENCE_LIMIT = 200;
   private static final String ROOM_PREFIX = "chat.room.";

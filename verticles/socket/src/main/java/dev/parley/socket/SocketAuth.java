@@ -1,36 +1,23 @@
 package dev.parley.socket;
 
-import dev.parley.common.auth.AccessTokens;
 import dev.parley.common.auth.AccessTokens.Claims;
-import dev.parley.common.auth.SessionGuard;
-import dev.parley.common.auth.TokenRejected;
+import dev.parley.common.auth.TokenAuthenticator;
 import dev.parley.contract.ErrorCode;
 import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
 
-/** A socket's token: a valid ES256 access token of a login session that is still active. */
+/** A socket's token: an ES256 access token or a bot API token of a login session that is still active. */
 final class SocketAuth {
 
-  private final AccessTokens tokens;
-  private final SessionGuard guard;
+  private final TokenAuthenticator authenticator;
 
-  SocketAuth(AccessTokens tokens, SessionGuard guard) {
-    this.tokens = tokens;
-    this.guard = guard;
+  SocketAuth(TokenAuthenticator authenticator) {
+    this.authenticator = authenticator;
   }
 
   Future<Claims> authenticate(String token) {
-    if (token == null || token.isBlank()) {
-      return Future.failedFuture(unauthorized());
-    }
-    Claims claims;
-    try {
-      claims = tokens.verify(token);
-    } catch (TokenRejected rejected) {
-      return Future.failedFuture(unauthorized());
-    }
-    return guard.isActive(claims.sessionId())
-        .compose(active -> active ? Future.succeededFuture(claims) : Future.failedFuture(unauthorized()));
+    return authenticator.authenticate(token).recover(failure -> failure instanceof ParleyException parley
+        && parley.code() != ErrorCode.UNAUTHORIZED ? Future.failedFuture(parley) : Future.failedFuture(unauthorized()));
   }
 
   private static ParleyException unauthorized() {

@@ -7,6 +7,8 @@ import dev.parley.common.Servers;
 import dev.parley.common.Settings;
 import dev.parley.common.TrustedProxies;
 import dev.parley.common.auth.AccessTokens;
+import dev.parley.common.auth.BotTokens;
+import dev.parley.common.auth.TokenAuthenticator;
 import dev.parley.common.auth.SessionGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -82,7 +84,7 @@ public final class SocketVerticle extends VerticleBase {
       origins = found;
       return AccessTokens.load(vertx, settings);
     }).compose(tokens -> {
-      auth = new SocketAuth(tokens, guard);
+      auth = new SocketAuth(new TokenAuthenticator(tokens, new BotTokens(vertx, config.requestTimeoutMs()), guard));
       hub = new SessionHub(vertx, config, new SocketMetrics(Meters.registry()), presence, auth,
           visibility != null ? visibility : blocks, new EventBusGatewayClient(vertx, config));
       sessions = new Sessions(vertx, config, hub, presence);

@@ -13,9 +13,22 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /** A raw WebSocket session speaking the contract's frames ({@code send}, {@code resume}, {@code typing}, ...). */
 final class WebSocketSession extends Session {
+
+  /**
+   * The client frames a WebSocket handles, by type (CONTRACT.md "WebSocket"; docs: the AsyncAPI document, checked
+   * against this map by a test).
+   */
+  static final Map<String, BiConsumer<WebSocketSession, JsonObject>> HANDLERS = Map.of(
+      "ping", (session, frame) -> session.write(null, "{\"type\":\"pong\"}"),
+      "send", WebSocketSession::onSend,
+      "resume", WebSocketSession::onResume,
+      "typing", WebSocketSession::onTyping,
+      "read", WebSocketSession::onRead,
+      "auth", WebSocketSession::onAuth);
 
   private final ServerWebSocket socket;
   /** The largest frame the server's codec writes whole (its max WebSocket frame size). */
@@ -87,14 +100,11 @@ final class WebSocketSession extends Session {
       release();
     }
     try {
-      switch (type == null ? "" : type) {
-        case "ping" -> write(null, "{\"type\":\"pong\"}");
-        case "send" -> onSend(frame);
-        case "resume" -> onResume(frame);
-        case "typing" -> onTyping(frame);
-        case "read" -> onRead(frame);
-        case "auth" -> onAuth(frame);
-        default -> invalid(id, type == null ? "a frame needs a type" : "unknown type '" + type + "'");
+      BiConsumer<WebSocketSession, JsonObject> handler = type == null ? null : HANDLERS.get(type);
+      if (handler == null) {
+        invalid(id, type == null ? "a frame needs a type" : "unknown type '" + type + "'");
+      } else {
+        handler.accept(this, frame);
       }
     } catch (ParleyException bad) {
       if (bad.code() == ErrorCode.BAD_REQUEST) {

@@ -4,8 +4,9 @@ import dev.parley.common.RedisSupport;
 import dev.parley.common.Settings;
 import dev.parley.common.TrustedProxies;
 import dev.parley.common.auth.AccessTokens;
+import dev.parley.common.auth.BotTokens;
+import dev.parley.common.auth.TokenAuthenticator;
 import dev.parley.common.auth.SessionGuard;
-import dev.parley.common.auth.TokenRejected;
 import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.ErrorCode;
@@ -49,6 +50,7 @@ public final class AccountsApi {
   private HashingPool pool;
   private SessionGuard guard;
   private AccessTokens verifier;
+  private TokenAuthenticator authenticator;
   private TokenIssuer issuer;
   /** Verified against when a username is unknown, so that unknown and wrong take the same time. */
   private String dummyHash;
@@ -78,6 +80,7 @@ public final class AccountsApi {
     return AccessTokens.load(vertx, settings)
         .compose(tokens -> {
           verifier = tokens;
+          authenticator = new TokenAuthenticator(tokens, new BotTokens(vertx, 10_000), guard);
           return TokenIssuer.load(vertx, config, tokens);
         })
         .compose(signer -> {
@@ -118,8 +121,8 @@ public final class AccountsApi {
   }
 
   /**
-   * Authentication for every route after it: a valid ES256 access token ({@code Authorization: Bearer}) of a
-   * session that is still active, else 401. Puts the caller's {@link Principal} on the context.
+   * Authentication for every route after it: a valid ES256 access token or bot API token
+   * ({@code Authorization: Bearer}, {@link TokenAuthenticator}) of a session that is still active, else 401. Puts the caller's {@link Principal} on the context.
    */
   public void authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
@@ -127,19 +130,16 @@ public final class AccountsApi {
       unauthorized(ctx, new ParleyException(ErrorCode.UNAUTHORIZED, "missing bearer token"));
       return;
     }
-    AccessTokens.Claims claims;
-    try {
-      claims = verifier.verify(header.substring(7).trim());
-    } catch (TokenRejected rejected) {
-      unauthorized(ctx, rejected.toParley());
-      return;
-    }
-    guard.isActive(claims.sessionId()).onComplete(checked -> {
+    authenticator.authenticate(header.substring(7).trim()).onComplete(checked -> {
       if (checked.failed()) {
-        fail(ctx, checked.cause());
-      } else if (!checked.result()) {
-        unauthorized(ctx, new ParleyException(ErrorCode.UNAUTHORIZED, "session revoked"));
+        ParleyException error = checked.cause() instanceof ParleyException parley ? parley : null;
+        if (error != null && error.code() == ErrorCode.UNAUTHORIZED) {
+          unauthorized(ctx, error);
+        } else {
+          fail(ctx, checked.cause());
+        }
       } else {
+        AccessTokens.Claims claims = checked.result();
         ctx.put(Principal.KEY, new Principal(claims.userId(), claims.sessionId(), claims.username()));
         ctx.next();
       }
@@ -152,6 +152,11 @@ public final class AccountsApi {
    */
   public Future<Void> announceRevoked(String sessionId, String userId) {
     return guard.announceRevoked(sessionId, userId);
+  }
+
+  /** The session guard, for routes that revoke sessions (bots). */
+  public SessionGuard guard() {
+    return guard;
   }
 
   /** The verifier, for tests and for other routes of this verticle. */

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * Reading and checking the bodies of the accounts endpoints against the contract's limits. Every refusal is a
  * 400 bad_request naming the field; no message ever echoes a value (it could be a password).
  */
-final class AuthRequests {
+public final class AuthRequests {
 
   static final Pattern USERNAME = Pattern.compile("[a-zA-Z0-9_.-]{3,32}");
   static final Pattern USERNAME_CHARS = Pattern.compile("[a-zA-Z0-9_.-]+");
@@ -59,7 +59,7 @@ final class AuthRequests {
     return text;
   }
 
-  static String username(JsonObject body) {
+  public static String username(JsonObject body) {
     String username = requiredString(body, "username");
     if (!USERNAME.matcher(username).matches()) {
       throw ParleyException.badRequest("username",
@@ -79,7 +79,7 @@ final class AuthRequests {
   }
 
   /** The display name (trimmed), or the username when none is given. */
-  static String displayName(JsonObject body, String username) {
+  public static String displayName(JsonObject body, String username) {
     if (body.getValue("displayName") == null) {
       return username;
     }

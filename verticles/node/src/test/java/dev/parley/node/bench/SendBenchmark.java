@@ -197,7 +197,7 @@ public final class SendBenchmark {
     }
   }
 
-  private static List<String> seed(Vertx vertx, JsonObject config, int rooms, int sendersPerRoom,
+  static List<String> seed(Vertx vertx, JsonObject config, int rooms, int sendersPerRoom,
       List<List<String>> roomMembers) {
     JsonObject mysql = config.getJsonObject("mysql");
     Pool pool = MySQLBuilder.pool().connectingTo(new MySQLConnectOptions().setHost(mysql.getString("host"))
