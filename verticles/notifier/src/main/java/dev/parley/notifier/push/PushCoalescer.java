@@ -73,6 +73,11 @@ final class PushCoalescer {
     pending.put(key, new Pending(timer, notification));
   }
 
+  /** Whether a window is open for {@code userId} in {@code roomId}: a notification would only be counted. */
+  boolean open(String userId, String roomId) {
+    return pending.containsKey(userId + "/" + roomId);
+  }
+
   /** The user read the room up to {@code seq}: a pending push about nothing newer is dropped. */
   void read(String userId, String roomId, long seq) {
     String key = userId + "/" + roomId;

@@ -80,6 +80,12 @@ public final class PushDispatcher {
 
   /** A notification just stored for {@code userId}; it may become (part of) a push. */
   public void notified(String userId, JsonObject notification) {
+    // Inside an open window the notification is only counted, and the window's flush checks presence and
+    // preferences again: no Redis round trip per notification of a burst.
+    if (coalescer.open(userId, notification.getString("room"))) {
+      coalescer.add(userId, notification);
+      return;
+    }
     pushable(userId).onSuccess(wanted -> {
       if (wanted != null) {
         coalescer.add(userId, notification);

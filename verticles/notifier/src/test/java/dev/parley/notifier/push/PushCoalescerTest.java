@@ -76,8 +76,11 @@ class PushCoalescerTest {
       coalescer.add("u1", notification("r1", 4));
       coalescer.add("u1", notification("r1", 5));
       coalescer.add("u1", notification("r2", 9));
+      assertThat(coalescer.open("u1", "r1")).isTrue();
       coalescer.read("u1", "r1", 5);
+      assertThat(coalescer.open("u1", "r1")).isFalse();
       coalescer.read("u1", "r2", 8); // not yet up to the newest: stays
+      assertThat(coalescer.open("u1", "r2")).isTrue();
     });
     Await.result(firstFlush.future());
     assertThat(flushed).extracting(PushCoalescer.Flush::roomId).containsExactly("r2");
