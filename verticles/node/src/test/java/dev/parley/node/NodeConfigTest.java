@@ -76,7 +76,7 @@ class NodeConfigTest {
     assertThatThrownBy(() -> NodeConfig.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown verticle 'chatbot' in deploy[1]")
-        .hasMessageContaining("known: http, notifier, persistence, rooms, search, socket");
+        .hasMessageContaining("known: hooks, http, notifier, persistence, rooms, search, socket");
   }
 
   @Test
@@ -118,10 +118,11 @@ class NodeConfigTest {
   void shippedProfilesLoadAndNameTheirVerticles() {
     Path conf = TestConfig.confDir();
     assertThat(verticles(conf.resolve("all-in-one.json")))
-        .containsExactlyInAnyOrder("persistence", "rooms", "search", "notifier", "http", "socket");
+        .containsExactlyInAnyOrder("persistence", "rooms", "search", "notifier", "hooks", "http", "socket");
     assertThat(verticles(conf.resolve("edge.json"))).containsExactlyInAnyOrder("http", "socket");
     assertThat(verticles(conf.resolve("core.json"))).containsExactlyInAnyOrder("rooms", "persistence", "notifier");
     assertThat(verticles(conf.resolve("search.json"))).containsExactly("search");
+    assertThat(verticles(conf.resolve("hooks.json"))).containsExactly("hooks");
   }
 
   private static java.util.List<String> verticles(Path profile) {
