@@ -29,6 +29,9 @@ final class Uploads {
   private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
   /** Room for the multipart framing around the file when comparing Content-Length with the limit. */
   private static final long MULTIPART_SLACK = 64 * 1024;
+  /** What an answered, refused upload may still read and drop before its connection closes (see fail). */
+  private static final long DRAIN_BYTES = 1024 * 1024;
+  private static final long DRAIN_MS = 5_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final AttachmentConfig config;
@@ -150,7 +153,9 @@ final class Uploads {
 
   /**
    * Answers with the error; when the body was not read to its end the connection is closed after the answer,
-   * so an unread (maybe huge) body is never taken as the next request.
+   * so an unread (maybe huge) body is never taken as the next request. Up to {@link #DRAIN_BYTES} of the rest
+   * is read and dropped first: closing with unread bytes makes the kernel reset the connection, and the client
+   * then loses the answer it was sent (seen as "Connection was closed" by an outsider's small upload).
    */
   private void fail(RoutingContext ctx, Throwable failure) {
     ParleyException error = ParleyException.from(failure);
@@ -159,8 +164,25 @@ final class Uploads {
     }
     metrics.failed(error.code().wire());
     if (!ctx.request().isEnded()) {
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close")
-          .endHandler(ended -> ctx.request().connection().close());
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+      Promise<Void> answered = Promise.promise();
+      Promise<Void> drained = Promise.promise();
+      ctx.response().endHandler(ended -> answered.tryComplete());
+      long[] dropped = {0};
+      ctx.request().handler(chunk -> {
+        dropped[0] += chunk.length();
+        if (dropped[0] > DRAIN_BYTES) {
+          drained.tryComplete();
+        }
+      });
+      ctx.request().endHandler(ended -> drained.tryComplete());
+      ctx.request().exceptionHandler(broken -> drained.tryComplete());
+      long timer = ctx.vertx().setTimer(DRAIN_MS, late -> drained.tryComplete());
+      Future.all(answered.future(), drained.future()).onComplete(both -> {
+        ctx.vertx().cancelTimer(timer);
+        ctx.request().connection().close();
+      });
+      ctx.request().resume();
     }
     ctx.fail(error);
   }
