@@ -50,12 +50,12 @@ final class ChaosRun {
         share.add(users.get(u));
       }
       ChaosVerticle loop = new ChaosVerticle(options, share, timeline);
-      await(vertx.deployVerticle(loop), 30);
+      MainThread.await(vertx.deployVerticle(loop), 30);
       loops.add(loop);
     }
     List<ReliableClient> clients = loops.stream().flatMap(loop -> loop.clients.stream()).toList();
     long ticker = vertx.setPeriodic(1000, id -> timeline.tick(clients));
-    await(Future.all(loops.stream().map(ChaosVerticle::connectAll).toList()), options.rampSeconds() + 60L);
+    MainThread.await(Future.all(loops.stream().map(ChaosVerticle::connectAll).toList()), options.rampSeconds() + 60L);
     say("connected %d of %d clients", clients.stream().filter(ReliableClient::isOpen).count(), clients.size());
     loops.forEach(ChaosVerticle::startSending);
     Files.writeString(out.resolve("sending"), "");
@@ -71,7 +71,7 @@ final class ChaosRun {
     long unacked = clients.stream().mapToLong(ReliableClient::pendingCount).sum();
     say("drained (%d sends unacknowledged); final resume of every client", unacked);
     try {
-      await(Future.join(loops.stream().map(ChaosVerticle::resumeAll).toList()), 60);
+      MainThread.await(Future.join(loops.stream().map(ChaosVerticle::resumeAll).toList()), 60);
     } catch (Exception notAll) {
       say("final resume: not every client answered (%s)", notAll.getMessage());
     }
@@ -82,7 +82,7 @@ final class ChaosRun {
     Map<Setup.Room, List<ReliableClient>> rooms = new LinkedHashMap<>();
     clients.forEach(client -> rooms.computeIfAbsent(client.user.room, room -> new ArrayList<>()).add(client));
     WebClient web = WebClient.create(vertx);
-    JsonObject verdict = await(new StoreVerifier(web, options).verify(rooms), 300);
+    JsonObject verdict = MainThread.await(new StoreVerifier(web, options).verify(rooms), 300);
     verdict.put("client", timeline.totals());
     loops.forEach(ChaosVerticle::closeAll);
     Files.writeString(out.resolve("verify.json"), verdict.encodePrettily());
@@ -96,9 +96,5 @@ final class ChaosRun {
 
   private static void say(String format, Object... args) {
     System.out.printf("chaos-client: %s%n", String.format(format, args));
-  }
-
-  private static <T> T await(Future<T> future, long seconds) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
   }
 }

@@ -60,11 +60,11 @@ public final class LoadGenerator {
 
     int run() throws Exception {
       say("setup: registering %d users, rooms of %d, on %s", options.users(), options.roomSize(), options.targets());
-      List<Setup.User> users = await(new Setup(vertx, options).run(), 600);
+      List<Setup.User> users = MainThread.await(new Setup(vertx, options).run(), 600);
       say("setup done in %.1f s", seconds());
       if (options.mode().equals("chaos")) {
         int code = new ChaosRun(vertx, options, users).run();
-        await(vertx.close(), 30);
+        MainThread.await(vertx.close(), 30);
         return code;
       }
       for (int i = 0; i < options.eventLoops(); i++) {
@@ -73,7 +73,7 @@ public final class LoadGenerator {
           share.add(users.get(u));
         }
         LoadVerticle loop = new LoadVerticle(options, share, stats, deliveries);
-        await(vertx.deployVerticle(loop), 30);
+        MainThread.await(vertx.deployVerticle(loop), 30);
         loops.add(loop);
       }
       long progress = vertx.setPeriodic(5000, id -> progress());
@@ -89,11 +89,11 @@ public final class LoadGenerator {
           summary.put("serverRssMiB", probe.rssKiB() / 1024);
         }
         System.out.println("summary " + new io.vertx.core.json.JsonObject(summary).encode());
-        await(vertx.close(), 30);
+        MainThread.await(vertx.close(), 30);
         return 0;
       }
       long connectStart = System.nanoTime();
-      await(Future.all(loops.stream().map(LoadVerticle::connectAll).toList()), options.rampSeconds() + 120L);
+      MainThread.await(Future.all(loops.stream().map(LoadVerticle::connectAll).toList()), options.rampSeconds() + 120L);
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
       say("connected %d of %d sockets in %.1f s (%d failed)", stats.connected.sum(), users.size(), connectSeconds,
           stats.connectFailures.sum());
@@ -115,7 +115,7 @@ public final class LoadGenerator {
       }
       loops.forEach(LoadVerticle::closeAll);
       System.out.println("summary " + new io.vertx.core.json.JsonObject(summary).encode());
-      await(vertx.close(), 30);
+      MainThread.await(vertx.close(), 30);
       return 0;
     }
 
@@ -195,7 +195,7 @@ public final class LoadGenerator {
         launched.complete(null);
       });
       launched.get(30, TimeUnit.SECONDS);
-      await(Future.join(loops).<Void>mapEmpty().otherwiseEmpty(), options.durationSeconds() + 60L);
+      MainThread.await(Future.join(loops).<Void>mapEmpty().otherwiseEmpty(), options.durationSeconds() + 60L);
       double seconds = (System.nanoTime() - start) / 1e9;
       say("REST: %d sends answered 201 in %.1f s = %.0f/s, %d errors; latency %s", stats.acked.sum(), seconds,
           stats.acked.sum() / seconds, stats.sendErrors.sum(), Stats.percentiles(stats.ackLatency));
@@ -243,7 +243,7 @@ public final class LoadGenerator {
       long resumedBefore = stats.resumed.sum();
       long start = System.nanoTime();
       // Each loop's storm completes when all of its sockets resumed (or gave up after their retries).
-      await(Future.all(loops.stream().map(LoadVerticle::storm).toList()), 300);
+      MainThread.await(Future.all(loops.stream().map(LoadVerticle::storm).toList()), 300);
       double seconds = (System.nanoTime() - start) / 1e9;
       long resumed = stats.resumed.sum() - resumedBefore;
       say("storm: %d sockets dropped, %d reconnected and resumed in %.1f s (%d attempts failed and were retried);"
@@ -305,10 +305,6 @@ public final class LoadGenerator {
 
     private static double round(double value) {
       return Math.round(value * 100) / 100.0;
-    }
-
-    private static <T> T await(Future<T> future, long seconds) throws Exception {
-      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.parley.common.HealthChecks;
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
 import dev.parley.common.bus.ServiceRequests;
+import dev.parley.common.events.StreamCursors;
 import dev.parley.common.events.EventFollower;
 import dev.parley.common.events.KafkaSupport;
 import dev.parley.contract.Addresses;
@@ -12,7 +13,6 @@ import dev.parley.notifier.push.PushDispatcher;
 import dev.parley.contract.MessageEvent;
 import dev.parley.contract.NotificationActions;
 import dev.parley.contract.RoomEvent;
-import dev.parley.contract.StreamActions;
 import dev.parley.contract.UserEvent;
 import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
@@ -53,7 +53,7 @@ public final class NotifierVerticle extends VerticleBase {
   private NotificationText texts;
   private long saveTimer = -1;
   /** Per shard, the position last stored (null until the first is read). */
-  private long[] lastSaved;
+  private StreamCursors cursors;
   private boolean stopped;
   private KafkaAdminClient kafkaAdmin;
   private MessageConsumer<JsonObject> kafkaCheck;
@@ -70,6 +70,7 @@ public final class NotifierVerticle extends VerticleBase {
     settings = Settings.of(config());
     texts = new NotificationText(settings.integer("notifications.snippetChars", 140));
     requests = new ServiceRequests(vertx, settings.integer("events.requestTimeoutMs", 10_000));
+    cursors = new StreamCursors(requests, CURSOR);
     delivered = Counter.builder("parley_notifications_delivered_total")
         .description("Notifications this node stored and announced").register(Meters.registry());
     follower = new EventFollower(vertx, settings, "notifier", this::apply);
@@ -120,34 +121,9 @@ public final class NotifierVerticle extends VerticleBase {
    * stored at once, so events sent while this notifier is down later are not skipped either.
    */
   private void begin() {
-    List<Future<JsonObject>> cursors = new ArrayList<>();
-    List<Future<JsonObject>> heads = new ArrayList<>();
-    for (int shard = 0; shard < follower.shards(); shard++) {
-      cursors.add(events(StreamActions.CURSOR_GET, new JsonObject().put("shard", shard).put("name", CURSOR)));
-      heads.add(events(StreamActions.HEAD, new JsonObject().put("shard", shard)));
-    }
-    Future.all(Future.all(cursors), Future.all(heads))
-        .compose(read -> {
-          heads.forEach(head -> follower.requireSameShards(head.result()));
-          boolean firstStart = cursors.stream().noneMatch(cursor -> cursor.result().getBoolean("saved", false));
-          long[] positions = new long[cursors.size()];
-          List<Future<?>> stored = new ArrayList<>();
-          for (int shard = 0; shard < positions.length; shard++) {
-            JsonObject cursor = cursors.get(shard).result();
-            JsonObject head = heads.get(shard).result();
-            if (cursor.getBoolean("saved", false)) {
-              positions[shard] = cursor.getLong("position");
-            } else {
-              positions[shard] = firstStart ? head.getLong("maxId", 0L) : head.getLong("prunedUpTo", 0L);
-              stored.add(events(StreamActions.CURSOR_SET, new JsonObject().put("shard", shard).put("name", CURSOR)
-                  .put("position", positions[shard])));
-            }
-          }
-          return Future.all(stored).map(positions);
-        })
+    cursors.load(follower)
         .onSuccess(positions -> {
           if (!stopped) {
-            lastSaved = positions;
             following = true;
             follower.start(positions.clone())
                 .onFailure(failure -> LOG.error("notifier: cannot follow the stream", failure));
@@ -164,23 +140,7 @@ public final class NotifierVerticle extends VerticleBase {
 
   /** Stores the positions that moved: every event of the shard up to its position has been handled. */
   private Future<Void> saveCursor() {
-    if (lastSaved == null) {
-      return Future.succeededFuture();
-    }
-    long[] positions = follower.watermarks();
-    List<Future<?>> saves = new ArrayList<>();
-    for (int shard = 0; shard < positions.length; shard++) {
-      int saving = shard;
-      long position = positions[shard];
-      if (position > lastSaved[shard]) {
-        saves.add(events(StreamActions.CURSOR_SET, new JsonObject().put("shard", shard).put("name", CURSOR)
-                .put("position", position))
-            .onSuccess(saved -> lastSaved[saving] = Math.max(lastSaved[saving], position))
-            .onFailure(failure -> LOG.debug("notifier: saving the cursor of shard {} failed: {}", saving,
-                failure.toString())));
-      }
-    }
-    return Future.all(saves).mapEmpty();
+    return cursors.save(follower.watermarks());
   }
 
   /** One batch of the stream: new mentions and direct messages to deliver, deleted messages to retract. */
@@ -231,10 +191,6 @@ public final class NotifierVerticle extends VerticleBase {
         });
   }
 
-  /** Stream reads and cursor saves (a cursor never moves back): safe to repeat. */
-  private Future<JsonObject> events(String action, JsonObject body) {
-    return requests.idempotent(Addresses.PERSISTENCE_EVENTS, action, body);
-  }
 
   private Future<JsonObject> notifications(String action, JsonObject body) {
     return requests.request(Addresses.PERSISTENCE_NOTIFICATIONS, action, body);
