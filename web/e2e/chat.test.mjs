@@ -4,9 +4,9 @@
 // Run by scripts/e2e, which starts the node and sets PARLEY_E2E_BASE_URL.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { launchChromium } from './browser.mjs';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const OUT = process.env.PARLEY_E2E_OUT || path.resolve('target/e2e');
@@ -21,14 +21,7 @@ before(async () => {
   assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
   rmSync(STEPS, { recursive: true, force: true });
   mkdirSync(STEPS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 60_000,
-    // Playwright gives every launch a fresh, empty user-data-dir of its own (and each context is isolated).
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

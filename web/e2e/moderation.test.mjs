@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const ADMIN = process.env.PARLEY_E2E_ADMIN;
@@ -22,13 +22,7 @@ before(async () => {
   assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
   assert.ok(ADMIN, 'PARLEY_E2E_ADMIN is not set: run scripts/e2e');
   mkdirSync(OUT, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -6,7 +6,7 @@
 // Run by scripts/e2e, which starts the node and sets PARLEY_E2E_BASE_URL.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
@@ -29,13 +29,7 @@ async function api(path, body, token) {
 
 before(async () => {
   assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   user = await api('/auth/register', { username: 'sockjs_' + RUN, password: 'correct horse battery' });
   room = await api('/rooms', { name: 'transports ' + RUN }, user.accessToken);
   socketUrl = (await (await fetch(BASE + '/client-config.json')).json()).socketUrl;
