@@ -21,6 +21,7 @@ import { loadNotifySettings, saveNotifySettings, showQuietFields, showRoomLevel,
 import { loadBlocks } from './js/moderation.js';
 import { initAdmin, wireAdmin } from './js/admin.js';
 import { submitThreadReply } from './js/threads.js';
+import { wireIntegrations } from './js/integrations.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
@@ -187,6 +188,7 @@ function wire() {
   followNotificationClicks();
   wireAdmin();
   on('thread-form', 'submit', submitThreadReply);
+  wireIntegrations();
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
     presence: onPresenceSnapshot });
