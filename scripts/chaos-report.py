@@ -133,7 +133,7 @@ def partition_readiness(d, f, timeline, seconds):
             reason = reason or ", ".join(body.get("failing", []))
             state = (s["ready"], members, reason)
             if state != last:
-                changes.append(f"+{s['t'] / 1000 - start:.1f}: {s['ready'] or 'no answer'}, {members} {reason}".strip())
+                changes.append(f"{s['t'] / 1000 - start:+.1f} s: {s['ready'] or 'no answer'}, {members} {reason}".strip())
                 last = state
         cut = [s for s in mine if s["t"] / 1000 >= start + GRACE_S and s["tEnd"] / 1000 <= heal]
         cut_503 = sum(1 for s in cut if s["ready"] == 503)

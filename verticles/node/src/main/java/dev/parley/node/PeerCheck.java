@@ -10,6 +10,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,30 +58,31 @@ final class PeerCheck {
     if (members.size() < minMembers) {
       problems.add(members.size() + " of at least " + minMembers + " cluster members");
     }
-    JsonObject services = new JsonObject();
-    List<Future<?>> checks = new ArrayList<>();
-    checks.add(registered().map(registered -> {
-      report.put("registered", registered);
-      if (!registered) {
-        problems.add("this node is not in the cluster registry (yet)");
-      }
-      return null;
-    }).recover(failure -> {
-      report.put("registered", false);
-      problems.add("cluster registry " + failure.getMessage());
-      return Future.succeededFuture();
-    }));
-    needs.forEach((service, address) -> checks.add(service(address, Set.copyOf(members)).map(reachable -> {
-      services.put(service, reachable);
-      if (!reachable.getBoolean("ok")) {
-        problems.add(reachable.containsKey("error") ? service + ": " + reachable.getString("error")
-            : reachable.getInteger("nodes") == 0 ? "no cluster member runs " + service
-            : "no node running " + service + " answers");
-      }
-      return null;
-    })));
+    Future<String> self = registered()
+        .map(registered -> registered ? null : "this node is not in the cluster registry (yet)")
+        .otherwise(failure -> "cluster registry " + failure.getMessage());
+    Map<String, Future<JsonObject>> services = new LinkedHashMap<>();
+    needs.forEach((service, address) -> services.put(service, service(address, Set.copyOf(members))));
+    List<Future<?>> checks = new ArrayList<>(services.values());
+    checks.add(self);
+    // The problems in a fixed order (not the order the answers came in): a report that does not change does not
+    // read as if it did.
     return Future.join(checks).transform(done -> {
-      report.put("ok", problems.isEmpty()).put("needs", services);
+      report.put("registered", self.result() == null);
+      if (self.result() != null) {
+        problems.add(self.result());
+      }
+      JsonObject needed = new JsonObject();
+      services.forEach((service, result) -> {
+        JsonObject reachable = result.result();
+        needed.put(service, reachable);
+        if (!reachable.getBoolean("ok")) {
+          problems.add(reachable.containsKey("error") ? service + ": " + reachable.getString("error")
+              : reachable.getInteger("nodes") == 0 ? "no cluster member runs " + service
+              : "no node running " + service + " answers");
+        }
+      });
+      report.put("ok", problems.isEmpty()).put("needs", needed);
       if (!problems.isEmpty()) {
         report.put("error", String.join("; ", problems));
       }
