@@ -10,6 +10,7 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,8 +18,10 @@ import java.util.Set;
 /**
  * The readiness check of the peers a node expects: the cluster has at least {@code cluster.minMembers} members,
  * and every service the profile's verticles need (persistence, rooms) runs on a current member that answers a
- * ping within the timeout. So a node that is alone after a partition or a long pause, or whose only core node
- * is frozen, says 503 instead of accepting clients it cannot serve.
+ * ping within the timeout, and the cluster registry lists this node's own ping consumer (the others find it there:
+ * after a split-brain merge its registrations are back only once Vert.x has republished them). So a node that is
+ * alone after a partition or a long pause, whose only core node is frozen, or that the rest of the cluster cannot
+ * yet address after a merge, says 503 instead of accepting clients it cannot serve.
  */
 final class PeerCheck {
 
@@ -44,7 +47,10 @@ final class PeerCheck {
         request -> request.reply(null)).completion();
   }
 
-  /** {@code {ok, members, minMembers, needs: {service: {ok, nodes, reachable}}, error?}}; never fails. */
+  /**
+   * {@code {ok, members, minMembers, registered, needs: {service: {ok, nodes, reachable, error?}}, error?}}; never
+   * fails.
+   */
   Future<JsonObject> check() {
     List<String> members = clusterManager.isActive() ? clusterManager.getNodes() : List.of();
     JsonObject report = new JsonObject().put("members", members.size()).put("minMembers", minMembers);
@@ -52,18 +58,31 @@ final class PeerCheck {
     if (members.size() < minMembers) {
       problems.add(members.size() + " of at least " + minMembers + " cluster members");
     }
-    JsonObject services = new JsonObject();
-    List<Future<?>> checks = new ArrayList<>();
-    needs.forEach((service, address) -> checks.add(service(address, Set.copyOf(members)).map(reachable -> {
-      services.put(service, reachable);
-      if (!reachable.getBoolean("ok")) {
-        problems.add(reachable.getInteger("nodes") == 0 ? "no cluster member runs " + service
-            : "no node running " + service + " answers");
-      }
-      return null;
-    })));
+    Future<String> self = registered()
+        .map(registered -> registered ? null : "this node is not in the cluster registry (yet)")
+        .otherwise(failure -> "cluster registry " + failure.getMessage());
+    Map<String, Future<JsonObject>> services = new LinkedHashMap<>();
+    needs.forEach((service, address) -> services.put(service, service(address, Set.copyOf(members))));
+    List<Future<?>> checks = new ArrayList<>(services.values());
+    checks.add(self);
+    // The problems in a fixed order (not the order the answers came in): a report that does not change does not
+    // read as if it did.
     return Future.join(checks).transform(done -> {
-      report.put("ok", problems.isEmpty()).put("needs", services);
+      report.put("registered", self.result() == null);
+      if (self.result() != null) {
+        problems.add(self.result());
+      }
+      JsonObject needed = new JsonObject();
+      services.forEach((service, result) -> {
+        JsonObject reachable = result.result();
+        needed.put(service, reachable);
+        if (!reachable.getBoolean("ok")) {
+          problems.add(reachable.containsKey("error") ? service + ": " + reachable.getString("error")
+              : reachable.getInteger("nodes") == 0 ? "no cluster member runs " + service
+              : "no node running " + service + " answers");
+        }
+      });
+      report.put("ok", problems.isEmpty()).put("needs", needed);
       if (!problems.isEmpty()) {
         report.put("error", String.join("; ", problems));
       }
@@ -71,13 +90,26 @@ final class PeerCheck {
     });
   }
 
-  /** How many current members run the service at {@code address}, and how many of them answer a ping. */
-  private Future<JsonObject> service(String address, Set<String> members) {
+  /** Whether the cluster registry lists this node's own ping consumer. */
+  private Future<Boolean> registered() {
+    String self = clusterManager.getNodeId();
+    return registrations(Addresses.NODE_PING_PREFIX + self).map(list -> list.stream()
+        .anyMatch(registration -> !registration.localOnly() && self.equals(registration.nodeId())));
+  }
+
+  /** The registrations of {@code address}, or a failure if the registry does not answer within the timeout. */
+  private Future<List<RegistrationInfo>> registrations(String address) {
     Promise<List<RegistrationInfo>> registrations = Promise.promise();
     clusterManager.getRegistrations(address, registrations);
-    // A read whose partition lives on a frozen member waits for Hazelcast's own timeouts: don't.
-    long timer = vertx.setTimer(timeoutMs, expired -> registrations.tryFail("cluster registry did not answer"));
-    return registrations.future().onComplete(done -> vertx.cancelTimer(timer)).compose(list -> {
+    // A read whose partition lives on a frozen or unreachable member waits for Hazelcast's own timeouts: don't.
+    long timer = vertx.setTimer(timeoutMs, expired -> registrations.tryFail("did not answer within " + timeoutMs
+        + " ms"));
+    return registrations.future().onComplete(done -> vertx.cancelTimer(timer));
+  }
+
+  /** How many current members run the service at {@code address}, and how many of them answer a ping. */
+  private Future<JsonObject> service(String address, Set<String> members) {
+    return registrations(address).compose(list -> {
       Set<String> nodes = new HashSet<>();
       for (RegistrationInfo registration : list) {
         if (!registration.localOnly() && members.contains(registration.nodeId())) {
@@ -94,6 +126,7 @@ final class PeerCheck {
         return Future.succeededFuture(new JsonObject().put("ok", reachable > 0).put("nodes", nodes.size())
             .put("reachable", reachable));
       });
-    }).otherwise(failure -> new JsonObject().put("ok", false).put("nodes", 0).put("reachable", 0));
+    }).otherwise(failure -> new JsonObject().put("ok", false).put("nodes", 0).put("reachable", 0)
+        .put("error", "cluster registry " + failure.getMessage()));
   }
 }
