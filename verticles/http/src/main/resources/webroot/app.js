@@ -134,13 +134,15 @@ function onUserEvent(event) {
 }
 
 function onBridgeOpen(reconnected) {
-  if (reconnected) {
-    // Back after a disconnect: what happened meanwhile (unread counts, the open room's missed messages).
-    loadRooms();
-    loadNotifications();
-    if (state.current) catchUp(state.current);
-  }
+  // Back after a disconnect: the open room's missed messages.
+  if (reconnected && state.current) catchUp(state.current);
   if (state.current) bridge.confirm(state.current.id);
+}
+
+/** The user's events now reach the page: what they told before that (rooms, unread counts, notifications). */
+function onUserEventsLive() {
+  loadRooms();
+  loadNotifications();
 }
 
 // --- start ------------------------------------------------------------------------------------------------
@@ -189,7 +191,7 @@ function wire() {
   on('thread-form', 'submit', submitThreadReply);
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
-    presence: onPresenceSnapshot });
+    userEventsLive: onUserEventsLive, presence: onPresenceSnapshot });
   sessionHooks.changed = (session) => bridge.setToken(session.accessToken);
   sessionHooks.ended = signedOut;
 }
