@@ -134,15 +134,19 @@ function onUserEvent(event) {
 }
 
 function onBridgeOpen(reconnected) {
-  // Back after a disconnect: the open room's missed messages.
-  if (reconnected && state.current) catchUp(state.current);
+  if (reconnected) {
+    // Back after a disconnect: what happened meanwhile (unread counts, the open room's missed messages). These
+    // reads also find a session revoked meanwhile (401, then the refresh fails and the page signs out).
+    loadRooms();
+    loadNotifications();
+    if (state.current) catchUp(state.current);
+  }
   if (state.current) bridge.confirm(state.current.id);
 }
 
-/** The user's events now reach the page: what they told before that (rooms, unread counts, notifications). */
+/** The user's events now reach the page: rooms I was added to before that are in a list read now. */
 function onUserEventsLive() {
   loadRooms();
-  loadNotifications();
 }
 
 // --- start ------------------------------------------------------------------------------------------------
