@@ -136,12 +136,18 @@ function onUserEvent(event) {
 
 function onBridgeOpen(reconnected) {
   if (reconnected) {
-    // Back after a disconnect: what happened meanwhile (unread counts, the open room's missed messages).
+    // Back after a disconnect: what happened meanwhile (unread counts, the open room's missed messages). These
+    // reads also find a session revoked meanwhile (401, then the refresh fails and the page signs out).
     loadRooms();
     loadNotifications();
     if (state.current) catchUp(state.current);
   }
   if (state.current) bridge.confirm(state.current.id);
+}
+
+/** The user's events now reach the page: rooms I was added to before that are in a list read now. */
+function onUserEventsLive() {
+  loadRooms();
 }
 
 // --- start ------------------------------------------------------------------------------------------------
@@ -191,7 +197,7 @@ function wire() {
   wireIntegrations();
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
-    presence: onPresenceSnapshot });
+    userEventsLive: onUserEventsLive, presence: onPresenceSnapshot });
   sessionHooks.changed = (session) => bridge.setToken(session.accessToken);
   sessionHooks.ended = signedOut;
 }

@@ -9,7 +9,8 @@ const TYPING_FRESH_MS = 3000;  // a typing that waited for its room's registrati
 const CONFIRM_RETRY_MS = 300;
 
 /** What the page does with the bridge's traffic; set by app.js. */
-export const handlers = { roomEvent: () => {}, userEvent: () => {}, opened: () => {}, presence: () => {} };
+export const handlers = { roomEvent: () => {}, userEvent: () => {}, opened: () => {}, userEventsLive: () => {},
+  presence: () => {} };
 
 const bridge = {
   eb: null,
@@ -81,6 +82,12 @@ export function connect() {
     setConn('open', 'live');
     eb.registerHandler('chat.user.' + state.session.user.id, (error, message) => {
       if (!error) handlers.userEvent(message.body);
+    });
+    // A register gets no answer, but the server handles a socket's frames in order: once the next frame is
+    // answered, the user's events reach this socket. One sent before then (a room I was added to) is missed,
+    // so what those events tell is read again after that answer.
+    eb.send('chat.auth', {}, (error) => {
+      if (!error && bridge.eb === eb) handlers.userEventsLive();
     });
     registerRooms();
     const reconnected = bridge.wasOpen;

@@ -8,7 +8,18 @@ import { openRoom, closeRoom } from './room.js';
 import { rememberUser } from './members.js';
 import { closeDrawers } from './drawers.js';
 
-export async function loadRooms() {
+let roomLoads = Promise.resolve();
+
+/**
+ * The room list from the server. Loads run one after the other, each read after the one before was applied: an
+ * older answer arriving last cannot bring back a room that a later event removed, nor drop one it added.
+ */
+export function loadRooms() {
+  roomLoads = roomLoads.then(readRooms);
+  return roomLoads;
+}
+
+async function readRooms() {
   try {
     const { rooms } = await api('GET', '/rooms');
     const fresh = new Map(rooms.map((room) => [room.id, room]));

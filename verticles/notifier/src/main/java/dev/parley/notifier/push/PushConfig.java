@@ -7,7 +7,7 @@ import java.util.Set;
 /** The {@code push} section (defaults in conf/parley.json), checked at start; a bad value names its key. */
 public record PushConfig(boolean enabled, int coalesceSeconds, int ttlSeconds, String urgency, int queueSize,
     int maxConcurrent, int maxRetries, int retryBaseMs, int retryMaxMs, int requestTimeoutMs, int maxPending,
-    int preferencesCacheSeconds) {
+    int preferencesCacheSeconds, int encryptThreads) {
 
   private static final Set<String> URGENCIES = Set.of("very-low", "low", "normal", "high");
 
@@ -24,7 +24,8 @@ public record PushConfig(boolean enabled, int coalesceSeconds, int ttlSeconds, S
         settings.integer("push.retryMaxMs", 60_000),
         settings.integer("push.requestTimeoutMs", 10_000),
         settings.integer("push.maxPending", 100_000),
-        settings.integer("push.preferencesCacheSeconds", 60));
+        settings.integer("push.preferencesCacheSeconds", 60),
+        settings.integer("push.encryptThreads", 1));
     positive("push.coalesceSeconds", config.coalesceSeconds, 0);
     positive("push.ttlSeconds", config.ttlSeconds, 0);
     positive("push.queueSize", config.queueSize, 1);
@@ -35,6 +36,7 @@ public record PushConfig(boolean enabled, int coalesceSeconds, int ttlSeconds, S
     positive("push.requestTimeoutMs", config.requestTimeoutMs, 1);
     positive("push.maxPending", config.maxPending, 1);
     positive("push.preferencesCacheSeconds", config.preferencesCacheSeconds, 0);
+    positive("push.encryptThreads", config.encryptThreads, 1);
     if (!URGENCIES.contains(config.urgency)) {
       throw new ConfigException("key 'push.urgency' must be very-low, low, normal or high");
     }

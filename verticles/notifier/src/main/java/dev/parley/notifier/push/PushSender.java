@@ -2,6 +2,7 @@ package dev.parley.notifier.push;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -14,8 +15,11 @@ import java.util.Base64;
 
 /**
  * One push request to one subscription: Web Push (RFC 8030 POST of the RFC 8291 body, VAPID, {@code TTL},
- * {@code Urgency}) or a Matrix push gateway; says what the answer means for the queue. Encryption runs on a
- * worker thread, the request on the event loop.
+ * {@code Urgency}) or a Matrix push gateway; says what the answer means for the queue. Encryption (a key pair
+ * and an ECDH per push, about a millisecond of CPU) runs on the node's {@code parley-push-crypto} pool of
+ * {@code push.encryptThreads}, the request on the event loop. The pool is small on purpose: a coalescing window
+ * that closes for many users at once would otherwise put up to {@code push.maxConcurrent} CPU-bound tasks on the
+ * shared worker pool at the same moment, as many runnable threads competing with the event loops for the cores.
  */
 final class PushSender {
 
@@ -28,15 +32,17 @@ final class PushSender {
     }
   }
 
-  private final Vertx vertx;
+  static final String CRYPTO_POOL = "parley-push-crypto";
+
   private final WebClient client;
+  private final WorkerExecutor crypto;
   private final VapidSigner vapid;
   private final PushConfig config;
 
   PushSender(Vertx vertx, VapidSigner vapid, PushConfig config) {
-    this.vertx = vertx;
     this.vapid = vapid;
     this.config = config;
+    this.crypto = vertx.createSharedWorkerExecutor(CRYPTO_POOL, config.encryptThreads());
     this.client = WebClient.create(vertx, new WebClientOptions().setUserAgent("Parley-Push")
         .setConnectTimeout(config.requestTimeoutMs()).setIdleTimeout(60).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(config.maxConcurrent()).setMaxWaitQueueSize(config.queueSize()));
@@ -60,7 +66,7 @@ final class PushSender {
     } catch (Exception unsignable) {
       return Future.succeededFuture(Outcome.of(Result.FAILED, "VAPID signing failed: " + unsignable));
     }
-    return vertx.executeBlocking(() -> WebPushEncryption.encrypt(plaintext, decode(keys.getString("p256dh")),
+    return crypto.executeBlocking(() -> WebPushEncryption.encrypt(plaintext, decode(keys.getString("p256dh")),
             decode(keys.getString("auth"))), false)
         .compose(body -> client.postAbs(endpoint.toString())
             .timeout(config.requestTimeoutMs())
@@ -137,5 +143,6 @@ final class PushSender {
 
   void close() {
     client.close();
+    crypto.close();
   }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class WebPushDeliveryTest {
 
-  private static final PushConfig CONFIG = new PushConfig(true, 0, 3600, "high", 100, 8, 3, 10, 50, 5000, 1000, 0);
+  private static final PushConfig CONFIG = new PushConfig(true, 0, 3600, "high", 100, 8, 3, 10, 50, 5000, 1000, 0, 1);
   private static final JsonObject MENTION = new JsonObject().put("id", "91").put("kind", "mention").put("room", "7")
       .put("seq", 3L).put("from", "42").put("fromUsername", "alice").put("text", "hello @bob, 서버 봐줄래?")
       .put("ts", 1L).put("read", false);
