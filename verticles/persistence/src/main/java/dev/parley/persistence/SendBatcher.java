@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -383,7 +382,7 @@ final class SendBatcher {
       moderation.sent(pending, now);
       claims.claim(send.attachments(), seq);
       if (send.threadRoot() != null) {
-        threads.reply(pending.roomId(), send.threadRoot(), pending.senderId(), now);
+        threads.reply(pending.roomId(), send.threadRoot(), seq, pending.senderId(), now);
       }
       String roomId = String.valueOf(pending.roomId());
       ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
@@ -401,9 +400,7 @@ final class SendBatcher {
       return Future.succeededFuture(after);
     }
     for (ThreadReplies.Root root : threads.updated()) {
-      String roomId = String.valueOf(root.roomId());
-      after.add(() -> vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.of(roomId, RoomEvent.THREAD_UPDATED, 0,
-          new JsonObject().put("room", roomId).put("seq", root.seq()).put("thread", root.thread()))));
+      after.add(() -> ThreadReplies.announce(vertx, root));
     }
     return insert(connection, created)
         .compose(inserted -> claims.write(connection))
