@@ -229,7 +229,8 @@ final class MessageStore {
     ThreadReplies.Root[] summary = {null};
     return pool.withTransaction(connection -> Access.load(connection, roomId, userId)
         .map(access -> serverAdmin ? access : access.requireMember())
-        .compose(access -> connection.preparedQuery(LOCK_MESSAGE).execute(Tuple.of(roomId, seq))
+        .compose(access -> ThreadReplies.lockRootOf(connection, roomId, seq)
+            .compose(rootLocked -> connection.preparedQuery(LOCK_MESSAGE).execute(Tuple.of(roomId, seq)))
             .compose(rows -> {
               ChatMessage message = existing(rows);
               boolean author = message.senderId().equals(String.valueOf(userId));

@@ -46,6 +46,7 @@ final class ThreadReplies {
   /** The first repliers among the live replies, in the order of their first live reply. */
   private static final String FIRST_REPLIERS = "SELECT m.sender_id, MIN(t.seq) AS first" + LIVE_REPLIES
       + " GROUP BY m.sender_id ORDER BY first LIMIT " + PARTICIPANTS_SHOWN + " LOCK IN SHARE MODE";
+  private static final String ROOT_OF = "SELECT thread_root FROM messages WHERE room_id = ? AND seq = ?";
   private static final String LOCK_ROOT = "SELECT seq FROM messages WHERE room_id = ? AND seq = ? FOR UPDATE";
 
   /** A root's summary after this batch (or a delete); no replies left: no summary ({@code thread} null). */
@@ -128,19 +129,32 @@ final class ThreadReplies {
   }
 
   /**
-   * In the transaction that tombstoned a reply of {@code root}: the root's summary counted again from its live
-   * replies under the root's row lock (which sends to the thread take too), written, and returned for the
+   * First in a delete's transaction: when message {@code seq} is a reply (a message's thread root never changes),
+   * locks its root before the reply, so deletes in one thread queue on the root (which sends to the thread take
+   * too) instead of deadlocking on each other's replies in {@link #replyDeleted}.
+   */
+  static Future<?> lockRootOf(SqlConnection connection, long roomId, long seq) {
+    return connection.preparedQuery(ROOT_OF).execute(Tuple.of(roomId, seq)).compose(rows -> {
+      Long root = rows.size() == 0 ? null : rows.iterator().next().getLong("thread_root");
+      return root == null ? Future.succeededFuture()
+          : connection.preparedQuery(LOCK_ROOT).execute(Tuple.of(roomId, root));
+    });
+  }
+
+  /**
+   * In the transaction that tombstoned a reply of {@code root}, after {@link #lockRootOf}: the root's summary
+   * counted again from its live replies (locking reads, so the latest), written, and returned for the
    * {@code thread.updated} event. After deletes, participants are the first repliers who still have a live reply.
    */
   static Future<Root> replyDeleted(SqlConnection connection, long roomId, long root) {
     Tuple thread = Tuple.of(roomId, root);
-    return connection.preparedQuery(LOCK_ROOT).execute(thread)
-        .compose(locked -> connection.preparedQuery(LIVE).execute(thread))
+    return connection.preparedQuery(LIVE).execute(thread)
         .compose(live -> connection.preparedQuery(FIRST_REPLIERS).execute(thread).compose(first -> {
           Row counted = live.iterator().next();
           JsonArray participants = new JsonArray();
           first.forEach(row -> participants.add(String.valueOf(row.getLong("sender_id"))));
-          Root summary = new Root(roomId, root, counted.getInteger("replies"), counted.getLong("last_ts"), participants);
+          Root summary = new Root(roomId, root, counted.getInteger("replies"), counted.getLong("last_ts"),
+              participants);
           return connection.preparedQuery(UPDATE).execute(Tuple.of(summary.replies(), summary.lastReplyTs(),
               summary.replies() == 0 ? null : participants.encode(), roomId, root)).map(summary);
         }));

@@ -14,8 +14,8 @@ import java.util.function.Function;
 
 /**
  * A thread's replies, for members (issue 13): {@code GET /rooms/{id}/messages/{seq}/thread?after=&limit=} pages
- * the replies of root {@code seq} in ascending seq, on the thread index ({@code message_thread_replies}). Writing replies is the
- * send path's ({@link ThreadReplies}).
+ * the replies of root {@code seq} in ascending seq, on the thread index ({@code message_thread_replies}). Writing
+ * replies is the send path's ({@link ThreadReplies}).
  */
 final class ThreadStore {
 

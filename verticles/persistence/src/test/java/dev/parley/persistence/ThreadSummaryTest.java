@@ -94,6 +94,29 @@ class ThreadSummaryTest {
     Await.result(consumer.unregister());
   }
 
+  @Test
+  void concurrentDeletesInOneThreadAllGoThroughAndLeaveAnExactSummary() {
+    List<String> users = fixture.users(4);
+    owner = users.get(0);
+    String room = fixture.room(users);
+    long root = send(room, owner, "root", null).seq();
+    List<ChatMessage> replies = new java.util.ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      replies.add(send(room, users.get(i % 4), "r" + i, root));
+    }
+    // Every other reply deleted at once by its author: they queue on the root instead of deadlocking.
+    List<io.vertx.core.Future<Object>> deletes = new java.util.ArrayList<>();
+    for (int i = 0; i < replies.size(); i += 2) {
+      ChatMessage reply = replies.get(i);
+      deletes.add(fixture.messages(RoomActions.DELETE_MESSAGE, new JsonObject().put("userId", reply.senderId())
+          .put("roomId", room).put("seq", reply.seq())));
+    }
+    Await.result(io.vertx.core.Future.all(deletes));
+    // Users 0 and 2 wrote the even replies only: they are out; the last live reply is the 40th.
+    assertThat(summary(room, root)).isEqualTo(MessageRows.thread(20, replies.get(39).ts(),
+        new JsonArray(List.of(users.get(1), users.get(3)))));
+  }
+
   private static ChatMessage send(String room, String sender, String text, Long threadRoot) {
     return Await.result(fixture.vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND,
             new SendMessage(room, sender, text, text, null, List.of(), threadRoot), new DeliveryOptions())
