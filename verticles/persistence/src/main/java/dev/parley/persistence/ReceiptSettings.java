@@ -16,8 +16,9 @@ import java.util.function.Function;
 /**
  * The caller's own settings (an extension of CONTRACT.md v1.1, issue 13): {@code shareReadReceipts}, whether the
  * user is listed in others' read receipts ({@code GET .../readers}, and so the page's "seen by"). Stored with the
- * user on shard 0 ({@code users.share_receipts}, V011); {@link ReceiptStore} leaves out those who turned it off.
- * The v1 {@code read} events are not changed by it.
+ * user on shard 0 ({@code users.share_receipts}, V011); {@link ReceiptStore} leaves out those who turned it off,
+ * and their REST reads announce no {@code read} event ({@link MessageStore}); v1's WebSocket {@code read} frame
+ * still announces, as v1 says.
  */
 final class ReceiptSettings {
 
