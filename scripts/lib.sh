@@ -37,7 +37,7 @@ parley_jar_stale() {
   [[ -f "$PARLEY_JAR" ]] || return 0
   local newer
   newer="$(cd "$PARLEY_ROOT" || exit 0
-    find pom.xml verticles/*/pom.xml verticles/*/src web/target/vendor -type f -newer "$PARLEY_JAR" -print -quit \
+    find pom.xml verticles/*/pom.xml verticles/*/src libs/*/pom.xml libs/*/src web/target/vendor -type f -newer "$PARLEY_JAR" -print -quit \
       2>/dev/null)" || true
   [[ -n "$newer" ]]
 }

@@ -22,6 +22,7 @@ import { loadPrivacy, saveReceiptSharing } from './js/privacy.js';
 import { loadBlocks } from './js/moderation.js';
 import { initAdmin, wireAdmin } from './js/admin.js';
 import { submitThreadReply } from './js/threads.js';
+import { wireIntegrations } from './js/integrations.js';
 
 function show(view) {
   $('auth-view').hidden = view !== 'auth';
@@ -190,6 +191,7 @@ function wire() {
   wireAdmin();
   on('thread-form', 'submit', submitThreadReply);
   on('share-receipts', 'change', saveReceiptSharing);
+  wireIntegrations();
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,
     presence: onPresenceSnapshot });

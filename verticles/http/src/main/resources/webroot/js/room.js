@@ -14,6 +14,7 @@ import { reactionChips, reactButton, onReaction } from './reactions.js';
 import { threadSummary, threadButton, onThreadMessage, onThreadUpdated } from './threads.js';
 import { loadPins, pinButton, pinBadge, onPin } from './pins.js';
 import { seenBy, onRead } from './receipts.js';
+import { botBadge } from './integrations.js';
 
 const PAGE = 50;
 const TYPING_SHOWN_MS = 3000;
@@ -221,7 +222,7 @@ function messageItem(current, m) {
     'data-sender': m.senderId,
     tabIndex: m.pending ? null : -1,
   },
-  el('div', { class: 'meta' }, person(m.senderId, 'sender'), ' ', timeElement(m.ts),
+  el('div', { class: 'meta' }, person(m.senderId, 'sender'), botBadge(m), ' ', timeElement(m.ts),
     m.editedAt ? el('span', { class: 'edited', title: 'edited ' + new Date(m.editedAt).toLocaleString() }, ' (edited)') : null,
     m.pending ? null : pinBadge(current, m)),
   m.replyTo ? quote(current, m.replyTo) : null,

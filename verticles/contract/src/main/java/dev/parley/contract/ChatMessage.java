@@ -13,6 +13,9 @@ import io.vertx.core.json.JsonObject;
  * {@code thread} is a root's summary {@code {replies, lastReplyTs, participants}} (null before its first reply);
  * {@code reactions} is {@code [{emoji, count, users: [first ≤ 3 userIds]}]} (null or empty when none). A tombstone
  * shows neither thread summary nor reactions, but keeps {@code threadRoot}.
+ *
+ * <p>Issue 15: {@code bot} is true for a message sent by a bot (with its API token, or through an incoming
+ * webhook); it is taken from the authenticated sender at the send and stored with the message.
  */
 public record ChatMessage(
     String id,
@@ -28,7 +31,16 @@ public record ChatMessage(
     JsonArray attachments,
     Long threadRoot,
     JsonObject thread,
-    JsonArray reactions) implements JsonShape {
+    JsonArray reactions,
+    boolean bot) implements JsonShape {
+
+  /** A message of a user who is not a bot. */
+  public ChatMessage(String id, String roomId, long seq, String senderId, String text, long ts, String clientMsgId,
+      Long replyTo, Long editedAt, boolean deleted, JsonArray attachments, Long threadRoot, JsonObject thread,
+      JsonArray reactions) {
+    this(id, roomId, seq, senderId, text, ts, clientMsgId, replyTo, editedAt, deleted, attachments, threadRoot, thread,
+        reactions, false);
+  }
 
   /** A message outside threads, without reactions. */
   public ChatMessage(String id, String roomId, long seq, String senderId, String text, long ts, String clientMsgId,
@@ -45,7 +57,7 @@ public record ChatMessage(
   /** This message with new text, edited at {@code editedAt}: everything else (thread, reactions) kept. */
   public ChatMessage edited(String newText, long editedAt) {
     return new ChatMessage(id, roomId, seq, senderId, newText, ts, clientMsgId, replyTo, editedAt, false, attachments,
-        threadRoot, thread, reactions);
+        threadRoot, thread, reactions, bot);
   }
 
   public static String idOf(String roomId, long seq) {
@@ -78,6 +90,9 @@ public record ChatMessage(
     if (!deleted && reactions != null && !reactions.isEmpty()) {
       json.put("reactions", reactions.copy());
     }
+    if (bot) {
+      json.put("bot", true);
+    }
     return json;
   }
 
@@ -96,7 +111,8 @@ public record ChatMessage(
         json.getJsonArray("attachments"),
         json.getLong("threadRoot"),
         json.getJsonObject("thread"),
-        json.getJsonArray("reactions"));
+        json.getJsonArray("reactions"),
+        json.getBoolean("bot", false));
   }
 
   private static void putIfPresent(JsonObject json, String key, Object value) {

@@ -16,7 +16,8 @@ import io.vertx.core.json.JsonObject;
  * shows it ({@code [{id, name, contentType, size, width?, height?}]}), null when it has none or is deleted.
  * {@code group} or {@code direct}. {@code threadRoot} (issue 13) is the root's seq for a reply in a thread.
  * Reactions and pins are events of kinds {@code reaction}, {@code pinned} and {@code unpinned}: {@code actorId} is
- * who reacted or pinned, and {@code detail} for a reaction is {@code {emoji, op}}.
+ * who reacted or pinned, and {@code detail} for a reaction is {@code {emoji, op}}. {@code bot} (issue 15) says the
+ * message's sender is a bot, as stored with the message.
  *
  * <p>With several MySQL shards each shard has its own outbox: {@code shard} says which one, and ids are unique
  * and growing within a shard only. Consumers keep one position per shard.
@@ -37,7 +38,8 @@ public record MessageEvent(
     JsonArray attachments,
     Long threadRoot,
     String actorId,
-    JsonObject detail) implements JsonShape {
+    JsonObject detail,
+    boolean bot) implements JsonShape {
 
   public static final String CREATED = "created";
   public static final String EDITED = "edited";
@@ -50,6 +52,14 @@ public record MessageEvent(
   public MessageEvent(long id, int shard, String kind, long at, String roomId, String roomKind, long seq,
       String senderId, String text, long ts, Long editedAt, boolean deleted) {
     this(id, shard, kind, at, roomId, roomKind, seq, senderId, text, ts, editedAt, deleted, null, null, null, null);
+  }
+
+  /** An event of a message whose sender is not a bot. */
+  public MessageEvent(long id, int shard, String kind, long at, String roomId, String roomKind, long seq,
+      String senderId, String text, long ts, Long editedAt, boolean deleted, JsonArray attachments, Long threadRoot,
+      String actorId, JsonObject detail) {
+    this(id, shard, kind, at, roomId, roomKind, seq, senderId, text, ts, editedAt, deleted, attachments, threadRoot,
+        actorId, detail, false);
   }
 
   /** The message id clients know: {@code "<roomId>-<seq>"}. */
@@ -90,6 +100,9 @@ public record MessageEvent(
     if (detail != null) {
       json.put("detail", detail.copy());
     }
+    if (bot) {
+      json.put("bot", true);
+    }
     return json;
   }
 
@@ -110,6 +123,7 @@ public record MessageEvent(
         json.getJsonArray("attachments"),
         json.getLong("threadRoot"),
         json.getString("actorId"),
-        json.getJsonObject("detail"));
+        json.getJsonObject("detail"),
+        json.getBoolean("bot", false));
   }
 }

@@ -8,10 +8,11 @@ import java.util.List;
  * A request to store a chat message: who sends what to which room. The sender always comes from the
  * authenticated session, never from the client's payload. Idempotent per (roomId, senderId, clientMsgId).
  * {@code attachments} are ids of uploads of the sender to the same room (empty when none). {@code threadRoot}
- * (issue 13, null when none) is the seq of the root of the thread the message replies in.
+ * (issue 13, null when none) is the seq of the root of the thread the message replies in. {@code bot} (issue 15)
+ * says the sender is a bot, as its authentication said: stored with the message, so no send looks it up.
  */
 public record SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo,
-    List<String> attachments, Long threadRoot) implements JsonShape {
+    List<String> attachments, Long threadRoot, boolean bot) implements JsonShape {
 
   public SendMessage {
     attachments = attachments == null ? List.of() : List.copyOf(attachments);
@@ -19,7 +20,7 @@ public record SendMessage(String roomId, String senderId, String clientMsgId, St
 
   public SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo,
       List<String> attachments) {
-    this(roomId, senderId, clientMsgId, text, replyTo, attachments, null);
+    this(roomId, senderId, clientMsgId, text, replyTo, attachments, null, false);
   }
 
   public SendMessage(String roomId, String senderId, String clientMsgId, String text, Long replyTo) {
@@ -42,6 +43,9 @@ public record SendMessage(String roomId, String senderId, String clientMsgId, St
     if (threadRoot != null) {
       json.put("threadRoot", threadRoot);
     }
+    if (bot) {
+      json.put("bot", true);
+    }
     return json;
   }
 
@@ -53,7 +57,8 @@ public record SendMessage(String roomId, String senderId, String clientMsgId, St
         json.getString("text"),
         json.getLong("replyTo"),
         attachmentIds(json.getValue("attachments")),
-        json.getLong("threadRoot"));
+        json.getLong("threadRoot"),
+        json.getBoolean("bot", false));
   }
 
   /**

@@ -36,9 +36,9 @@ public record SendRequest(String room, String clientMsgId, String text, Long rep
     return of(body.copy().put("room", room), "clientMsgId");
   }
 
-  /** What persistence stores: this send by {@code senderId} (always the authenticated user). */
-  public SendMessage message(String senderId) {
-    return new SendMessage(room, senderId, clientMsgId, text, replyTo, attachments, threadRoot);
+  /** What persistence stores: this send by {@code senderId} (always the authenticated user; {@code bot} as it said). */
+  public SendMessage message(String senderId, boolean bot) {
+    return new SendMessage(room, senderId, clientMsgId, text, replyTo, attachments, threadRoot, bot);
   }
 
   private static SendRequest of(JsonObject json, String idField) {

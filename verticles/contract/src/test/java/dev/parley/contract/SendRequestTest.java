@@ -27,7 +27,7 @@ class SendRequestTest {
     assertThat(SendRequest.fromBridge(new JsonObject().put("clientMsgId", "c1").put("room", "5").put("text", "hi")
         .put("threadRoot", 7)).threadRoot()).isEqualTo(7L);
     assertThat(SendRequest.fromRest("5", new JsonObject().put("clientMsgId", "c1").put("text", "hi")
-        .put("threadRoot", 7)).message("u1").threadRoot()).isEqualTo(7L);
+        .put("threadRoot", 7)).message("u1", false).threadRoot()).isEqualTo(7L);
     assertThatThrownBy(() -> SendRequest.fromFrame(new JsonObject().put("id", "c").put("room", "5")
         .put("text", "x").put("threadRoot", 0))).hasFieldOrPropertyWithValue("field", "threadRoot");
   }
@@ -72,7 +72,7 @@ class SendRequestTest {
     SendRequest send = SendRequest.fromRest("5", new JsonObject().put("clientMsgId", "c")
         .put("attachments", new JsonArray().add("a1")));
     assertThat(send.text()).isEmpty();
-    assertThat(send.message("u1")).isEqualTo(new SendMessage("5", "u1", "c", "", null, List.of("a1")));
+    assertThat(send.message("u1", false)).isEqualTo(new SendMessage("5", "u1", "c", "", null, List.of("a1")));
   }
 
   @Test

@@ -37,6 +37,9 @@ final class HookPayload {
         .put("seq", event.seq())
         .put("senderId", event.senderId())
         .put("ts", event.ts());
+    if (event.bot()) {
+      message.put("bot", true);
+    }
     if (event.deleted()) {
       message.put("deleted", true);
     } else {

@@ -14,9 +14,10 @@ import dev.parley.common.Settings;
  * @param allowPrivateTargets deliver to loopback and private addresses too (tests, closed networks)
  * @param reloadMs how often the hooks are read again besides the change announcements
  * @param cursorSaveMs how often the delivered position is stored
+ * @param leaderRetryMs how often an instance that does not deliver tries to take the hooks lock
  */
 record HooksConfig(int maxConsecutiveFailures, int maxBacklog, long retryBaseMs, long retryMaxMs,
-    long requestTimeoutMs, boolean allowPrivateTargets, long reloadMs, long cursorSaveMs) {
+    long requestTimeoutMs, boolean allowPrivateTargets, long reloadMs, long cursorSaveMs, long leaderRetryMs) {
 
   static HooksConfig from(Settings settings) {
     HooksConfig config = new HooksConfig(
@@ -27,13 +28,15 @@ record HooksConfig(int maxConsecutiveFailures, int maxBacklog, long retryBaseMs,
         settings.integer("hooks.requestTimeoutMs", 10_000),
         settings.bool("hooks.allowPrivateTargets", false),
         settings.integer("hooks.reloadMs", 30_000),
-        settings.integer("hooks.cursorSaveMs", 1000));
+        settings.integer("hooks.cursorSaveMs", 1000),
+        settings.integer("hooks.leaderRetryMs", 2000));
     positive("hooks.maxConsecutiveFailures", config.maxConsecutiveFailures());
     positive("hooks.maxBacklog", config.maxBacklog());
     positive("hooks.retryBaseMs", config.retryBaseMs());
     positive("hooks.requestTimeoutMs", config.requestTimeoutMs());
     positive("hooks.reloadMs", config.reloadMs());
     positive("hooks.cursorSaveMs", config.cursorSaveMs());
+    positive("hooks.leaderRetryMs", config.leaderRetryMs());
     if (config.retryMaxMs() < config.retryBaseMs()) {
       throw new ConfigException("key 'hooks.retryMaxMs' must be at least hooks.retryBaseMs");
     }

@@ -16,7 +16,7 @@ class HookSignatureTest {
 
   @Test
   void backoffDoublesUpToTheMaximum() {
-    HooksConfig config = new HooksConfig(10, 100, 100, 1000, 1000, false, 1000, 1000);
+    HooksConfig config = new HooksConfig(10, 100, 100, 1000, 1000, false, 1000, 1000, 2000);
     assertThat(config.backoffMs(1)).isEqualTo(100);
     assertThat(config.backoffMs(2)).isEqualTo(200);
     assertThat(config.backoffMs(4)).isEqualTo(800);

@@ -85,14 +85,36 @@ class BotsAndWebhooksTest {
     assertThat(mine.encode()).doesNotContain(bot.token()).doesNotContain("token");
 
     String room = api.room(owner, "private", bot);
+    TestSocket watcher = TestSocket.ready(sockets, socketPort, owner.token());
     JsonObject sent = api.send(bot, room, "deploy finished");
     assertThat(sent.getString("senderId")).isEqualTo(bot.id());
+    assertThat(sent.getBoolean("bot")).isTrue();
 
     TestSocket socket = TestSocket.ready(sockets, socketPort, bot.token());
     socket.send(new JsonObject().put("type", "send").put("id", "ws-1").put("room", room).put("text", "over the socket"));
     JsonObject ack = socket.next("ack");
     assertThat(ack.getString("id")).isEqualTo("ws-1");
     assertThat(ack.getLong("seq")).isEqualTo(2L);
+    api.send(owner, room, "thanks");
+
+    // bot: true on the bots' messages (REST and WebSocket sends alike), live, in history and in a resume; not on the owner's.
+    for (long seq = 1; seq <= 3; seq++) {
+      JsonObject live = watcher.next("message");
+      assertThat(live.getLong("seq")).isEqualTo(seq);
+      assertThat(live.getBoolean("bot", false)).as(live.encode()).isEqualTo(seq < 3);
+    }
+    watcher.close();
+    JsonArray history = api.get("/rooms/" + room + "/messages", owner).bodyAsJsonObject().getJsonArray("messages");
+    assertThat(history.stream().map(JsonObject.class::cast).map(message -> message.getBoolean("bot", false)))
+        .containsExactlyInAnyOrder(true, true, false);
+    TestSocket resumed = TestSocket.ready(sockets, socketPort, owner.token());
+    resumed.send(new JsonObject().put("type", "resume").put("positions", new JsonObject().put(room, 0)));
+    for (long seq = 1; seq <= 3; seq++) {
+      JsonObject replayed = resumed.next("message");
+      assertThat(replayed.getLong("seq")).isEqualTo(seq);
+      assertThat(replayed.getBoolean("bot", false)).as(replayed.encode()).isEqualTo(seq < 3);
+    }
+    resumed.close();
 
     // Only its owner can delete it; for anyone else it does not exist.
     assertError(api.call(HttpMethod.DELETE, "/bots/" + bot.id(), api.register(), null), 404, "not_found", null);
@@ -159,6 +181,7 @@ class BotsAndWebhooksTest {
     JsonArray history = api.get("/rooms/" + room + "/messages", member).bodyAsJsonObject().getJsonArray("messages");
     assertThat(history).hasSize(2);
     assertThat(history.getJsonObject(0).getString("senderId")).isEqualTo(hook.getString("botId"));
+    assertThat(history.getJsonObject(0).getBoolean("bot")).isTrue();
     JsonObject botUser = api.get("/users?q=hook-", owner).bodyAsJsonObject().getJsonArray("users").stream()
         .map(JsonObject.class::cast).filter(user -> user.getString("id").equals(hook.getString("botId")))
         .findFirst().orElseThrow();

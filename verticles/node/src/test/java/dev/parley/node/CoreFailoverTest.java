@@ -12,6 +12,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,7 @@ class CoreFailoverTest {
     Await.result(client.timer(2000));
     assertThat(acked).as("sends flow before the kill").isNotEmpty();
     long before = slowestMs.getAndSet(0);
+    Instant killedAt = Instant.now();
     core2.kill();
     Await.result(client.timer(8000));
     running.set(false);
@@ -94,8 +97,14 @@ class CoreFailoverTest {
     System.out.printf("kill -9 of a core node under %d senders: %d sends acked, slowest send after the kill "
         + "%d ms (before %d ms), %d re-sent by the client%n", SENDERS, acked.size(), slowestMs.get(), before,
         retries.get());
-    long ise = Files.readAllLines(edge.log).stream().filter(line -> line.contains("Promise already completed")).count();
-    System.out.printf("edge log: %d 'Promise already completed' lines%n", ise);
+    List<String> edgeLog = Files.readAllLines(edge.log);
+    long ise = edgeLog.stream().filter(line -> line.contains("Promise already completed")).count();
+    // When it fails, this says whether the cluster was slow to drop the node or the requests were slow to move.
+    String removedAfter = edgeLog.stream().filter(line -> line.contains("left the cluster")).findFirst()
+        .map(line -> Duration.between(killedAt, Instant.parse(line.substring(0, line.indexOf(' ')))).toMillis() + " ms")
+        .orElse("never");
+    System.out.printf("edge log: %d 'Promise already completed' lines; the edge saw the node leave %s after the kill%n",
+        ise, removedAfter);
     assertThat(slowestMs.get()).as("no send waits for the request timeout").isLessThan(STALL_LIMIT_MS);
     assertStoredOnceAtTheirSeqs(api, senders.get(0), room, acked);
   }

@@ -3,8 +3,6 @@ package dev.parley.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
-import dev.parley.common.testing.TestConfig;
-import dev.parley.common.testing.TestDatabases;
 import dev.parley.common.testing.TestSocket;
 import dev.parley.node.ApiClient.User;
 import io.vertx.core.Vertx;
@@ -23,31 +21,25 @@ import org.junit.jupiter.api.Test;
  */
 class HookDisableTest {
 
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static Node node;
+  private static HooksNode hooks;
   private static Vertx client;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
-    ENV.put("PARLEY_HOOKS_ALLOWPRIVATETARGETS", "true");
-    ENV.put("PARLEY_HOOKS_RETRYBASEMS", "100");
-    ENV.put("PARLEY_HOOKS_RETRYMAXMS", "400");
-    ENV.put("PARLEY_HOOKS_MAXCONSECUTIVEFAILURES", "3");
-    node = TestNodes.start("""
+    hooks = new HooksNode("""
         [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "socket"},
-         {"verticle": "hooks"}]""", ENV);
-    client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
-    api.await(() -> Await.result(api.web.get(Integer.parseInt(ENV.get("PARLEY_MANAGEMENT_PORT")), "127.0.0.1",
-        "/ready").send()).statusCode(), status -> status == 200, Duration.ofSeconds(30));
+         {"verticle": "hooks"}]""", Map.of(
+        "PARLEY_HOOKS_RETRYBASEMS", "100",
+        "PARLEY_HOOKS_RETRYMAXMS", "400",
+        "PARLEY_HOOKS_MAXCONSECUTIVEFAILURES", "3"));
+    client = hooks.client;
+    api = hooks.api;
   }
 
   @AfterAll
   static void stop() {
-    Await.result(node.stop());
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
-    Await.result(client.close());
+    hooks.close();
   }
 
   @Test
@@ -58,8 +50,8 @@ class HookDisableTest {
     HookReceiver receiver = new HookReceiver(client, "s3cret-fail");
     receiver.status = 500;
     receiver.start();
-    String hookId = OutgoingHooksTest.hookOn(api, owner, room, receiver, "s3cret-fail", "message");
-    TestSocket ownerSocket = TestSocket.ready(TestSocket.client(client), Integer.parseInt(ENV.get("PARLEY_SOCKET_PORT")),
+    String hookId = HooksNode.hook(api, owner, room, receiver, "s3cret-fail", "message");
+    TestSocket ownerSocket = TestSocket.ready(TestSocket.client(client), hooks.port("PARLEY_SOCKET_PORT"),
         owner.token());
 
     api.send(member, room, "nobody hears this");

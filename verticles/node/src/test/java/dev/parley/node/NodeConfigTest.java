@@ -120,7 +120,7 @@ class NodeConfigTest {
     assertThat(verticles(conf.resolve("all-in-one.json")))
         .containsExactlyInAnyOrder("persistence", "rooms", "search", "notifier", "hooks", "http", "socket");
     assertThat(verticles(conf.resolve("edge.json"))).containsExactlyInAnyOrder("http", "socket");
-    assertThat(verticles(conf.resolve("core.json"))).containsExactlyInAnyOrder("rooms", "persistence", "notifier");
+    assertThat(verticles(conf.resolve("core.json"))).containsExactlyInAnyOrder("rooms", "persistence", "notifier", "hooks");
     assertThat(verticles(conf.resolve("search.json"))).containsExactly("search");
     assertThat(verticles(conf.resolve("hooks.json"))).containsExactly("hooks");
   }

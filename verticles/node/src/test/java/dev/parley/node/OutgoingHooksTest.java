@@ -4,8 +4,6 @@ import static dev.parley.node.ApiClient.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
-import dev.parley.common.testing.TestConfig;
-import dev.parley.common.testing.TestDatabases;
 import dev.parley.node.ApiClient.User;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -32,44 +30,29 @@ import org.junit.jupiter.api.Test;
  */
 class OutgoingHooksTest {
 
-  private static final Map<String, String> ENV = TestConfig.environment();
-  private static Node node;
+  private static HooksNode hooks;
   private static Vertx client;
   private static ApiClient api;
 
   @BeforeAll
   static void start() {
-    ENV.put("PARLEY_HOOKS_ALLOWPRIVATETARGETS", "true");
-    ENV.put("PARLEY_HOOKS_RETRYBASEMS", "200");
-    ENV.put("PARLEY_HOOKS_RETRYMAXMS", "2000");
-    ENV.put("PARLEY_HOOKS_MAXCONSECUTIVEFAILURES", "1000");
-    ENV.put("PARLEY_HOOKS_REQUESTTIMEOUTMS", "2000");
-    node = TestNodes.start("""
-        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "hooks"}]""", ENV);
-    client = Vertx.vertx();
-    api = new ApiClient(client, Integer.parseInt(ENV.get("PARLEY_HTTP_PORT")));
-    api.await(() -> Await.result(api.web.get(Integer.parseInt(ENV.get("PARLEY_MANAGEMENT_PORT")), "127.0.0.1",
-        "/ready").send()).statusCode(), status -> status == 200, Duration.ofSeconds(30));
+    hooks = new HooksNode("""
+        [{"verticle": "persistence"}, {"verticle": "rooms"}, {"verticle": "http"}, {"verticle": "hooks"}]""", Map.of(
+        "PARLEY_HOOKS_RETRYBASEMS", "200",
+        "PARLEY_HOOKS_RETRYMAXMS", "2000",
+        "PARLEY_HOOKS_MAXCONSECUTIVEFAILURES", "1000",
+        "PARLEY_HOOKS_REQUESTTIMEOUTMS", "2000"));
+    client = hooks.client;
+    api = hooks.api;
   }
 
   @AfterAll
   static void stop() {
-    Await.result(node.stop());
-    Await.result(TestDatabases.drop(client, TestConfig.config(ENV)));
-    Await.result(client.close());
+    hooks.close();
   }
 
-  static String hook(User owner, String room, HookReceiver receiver, String secret, String... events) {
-    return hookOn(api, owner, room, receiver, secret, events);
-  }
-
-  /** Creates an outgoing hook to the receiver (owner/admin); its id. The secret is never answered. */
-  static String hookOn(ApiClient api, User owner, String room, HookReceiver receiver, String secret, String... events) {
-    HttpResponse<Buffer> created = api.call(HttpMethod.POST, "/rooms/" + room + "/hooks", owner, new JsonObject()
-        .put("url", receiver.url()).put("events", new JsonArray(List.of((Object[]) events))).put("secret", secret));
-    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(201);
-    assertThat(created.bodyAsString()).doesNotContain(secret);
-    return created.bodyAsJsonObject().getString("id");
+  private static String hook(User owner, String room, HookReceiver receiver, String secret, String... events) {
+    return HooksNode.hook(api, owner, room, receiver, secret, events);
   }
 
   @Test

@@ -26,7 +26,7 @@ final class EventLog {
 
   private static final String EVENT_COLUMNS = "e.id, e.kind, e.created_at AS event_at, e.room_id, r.kind AS room_kind,"
       + " e.seq, m.sender_id, m.text, m.created_at, m.edited_at, m.deleted_at, m.attachments, m.thread_root,"
-      + " e.actor_id, e.detail";
+      + " m.sender_bot, e.actor_id, e.detail";
   private static final String EVENTS = "SELECT " + EVENT_COLUMNS + " FROM message_events e"
       + " JOIN messages m ON m.room_id = e.room_id AND m.seq = e.seq JOIN rooms r ON r.id = e.room_id";
   private static final String AFTER = EVENTS + " WHERE e.id > ? ORDER BY e.id LIMIT ?";
@@ -208,6 +208,6 @@ final class EventLog {
         deleted ? null : row.getString("text"), row.getLong("created_at"), row.getLong("edited_at"), deleted,
         MessageRows.attachments(row, deleted),
         row.getLong("thread_root"), row.getLong("actor_id") == null ? null : String.valueOf(row.getLong("actor_id")),
-        row.getString("detail") == null ? null : new JsonObject(row.getString("detail")));
+        row.getString("detail") == null ? null : new JsonObject(row.getString("detail")), row.getBoolean("sender_bot"));
   }
 }

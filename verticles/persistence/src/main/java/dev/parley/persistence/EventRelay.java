@@ -1,6 +1,7 @@
 package dev.parley.persistence;
 
 import dev.parley.common.HealthChecks;
+import dev.parley.common.LeaderLock;
 import dev.parley.common.Meters;
 import dev.parley.common.Settings;
 import dev.parley.common.events.EventWatermark;
@@ -19,7 +20,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * the clustered event-bus address {@link Addresses#MESSAGE_EVENTS}.
  *
  * <p>Every persistence instance runs one per shard, but only the holder of a MySQL named lock relays (one relay
- * per database, whichever nodes run persistence); the lock lives on a dedicated connection, so it is released the
- * moment its node dies and another instance takes over within {@code events.relayLeaderRetryMs}.
+ * per database, whichever nodes run persistence: {@link LeaderLock}); the lock lives on a dedicated connection, so
+ * it is released the moment its node dies and another instance takes over within {@code events.relayLeaderRetryMs}.
  *
  * <p>The relay reads rows after the highest id it has published, in id order, and publishes each page with a
  * snapshot of its messages. Ids that commit out of order leave gaps behind; an {@link EventWatermark} tracks
@@ -67,7 +67,6 @@ final class EventRelay {
   private final EventLog log;
   private final boolean kafkaEnabled;
   private final String topic;
-  private final String lockName;
   private final Counter relayed;
   private final RelayLag lag;
   private final long gapCheckMs;
@@ -77,10 +76,9 @@ final class EventRelay {
   private KafkaProducer<String, String> producer;
   private boolean topicReady;
   private MessageConsumer<JsonObject> kafkaCheck;
-  private MySQLConnection lock;
+  private final LeaderLock lock;
   private boolean leader;
   private boolean stopped;
-  private long term;
   private EventWatermark watermark;
   private long next;
   private long lastSaved = -1;
@@ -95,8 +93,19 @@ final class EventRelay {
     this.log = log;
     this.kafkaEnabled = KafkaSupport.enabled(settings);
     this.topic = KafkaSupport.topic(settings);
-    this.lockName = "parley_event_relay_" + mysql.database();
     this.gapCheckMs = settings.integer("events.relayGapCheckMs", 250);
+    this.lock = new LeaderLock(vertx, mysql.connectOptions(mysql.database()), "parley_event_relay_" + mysql.database(),
+        settings.integer("events.relayLeaderRetryMs", 2000), 5000, new LeaderLock.Listener() {
+          @Override
+          public void leading(long term) {
+            lead(term);
+          }
+
+          @Override
+          public void resigned(String why) {
+            EventRelay.this.resigned(why);
+          }
+        });
     MeterRegistry registry = Meters.registry();
     this.relayed = Counter.builder("parley_events_relayed_total")
         .description("Outbox events this node's relay published (Kafka or event bus)")
@@ -125,7 +134,7 @@ final class EventRelay {
           .onSuccess(check -> kafkaCheck = check)
           .mapEmpty();
     }
-    return ready.onSuccess(done -> seekLeadership());
+    return ready.onSuccess(done -> lock.start());
   }
 
   Future<Void> stop() {
@@ -135,7 +144,7 @@ final class EventRelay {
         : Future.succeededFuture();
     return saved.eventually(() -> {
       List<Future<?>> closing = new ArrayList<>();
-      resign("stopping");
+      lock.stop();
       if (kafkaCheck != null) {
         closing.add(HealthChecks.unregister(vertx, kafkaCheck));
       }
@@ -151,47 +160,17 @@ final class EventRelay {
 
   // --- leadership ---------------------------------------------------------------------------------------------
 
-  private void seekLeadership() {
-    if (stopped || leader) {
-      return;
-    }
-    MySQLConnection.connect(vertx, mysql.connectOptions(mysql.database()))
-        .compose(connection -> connection.preparedQuery("SELECT GET_LOCK(?, 0) AS got").execute(Tuple.of(lockName))
-            .compose(rows -> {
-              Integer got = rows.iterator().next().getInteger("got");
-              if (got != null && got == 1 && !stopped) {
-                return Future.succeededFuture(connection);
-              }
-              return connection.close().transform(closed -> Future.<MySQLConnection>succeededFuture(null));
-            }, failure -> connection.close().transform(closed -> Future.<MySQLConnection>failedFuture(failure))))
-        .onComplete(result -> {
-          if (result.succeeded() && result.result() != null) {
-            lead(result.result());
-          } else {
-            if (result.failed()) {
-              LOG.debug("relay: cannot take the relay lock: {}", result.cause().toString());
-            }
-            later(settings.integer("events.relayLeaderRetryMs", 2000), this::seekLeadership);
-          }
-        });
-  }
-
-  private void lead(MySQLConnection connection) {
-    lock = connection;
+  /** This relay's term began: read the cursor, then relay and keep the cursor and the outbox pruned. */
+  private void lead(long myTerm) {
     leader = true;
-    long myTerm = ++term;
     LEADERS.incrementAndGet();
     lag.atHead();
-    connection.closeHandler(closed -> {
-      if (term == myTerm && leader) {
-        resign("its lock connection closed");
-        later(settings.integer("events.relayLeaderRetryMs", 2000), this::seekLeadership);
-      }
-    });
     log.cursor(CURSOR).onComplete(position -> {
+      if (!lock.holds(myTerm)) {
+        return;
+      }
       if (position.failed()) {
-        resign("cannot read its cursor: " + position.cause().getMessage());
-        later(options.retryMs(), this::seekLeadership);
+        lock.resign("cannot read its cursor: " + position.cause().getMessage());
         return;
       }
       watermark = new EventWatermark(position.result(), options.gapTimeoutMs());
@@ -200,36 +179,15 @@ final class EventRelay {
           kafkaEnabled ? "Kafka topic " + topic : "the event bus (" + Addresses.MESSAGE_EVENTS + ")");
       poll(myTerm);
       periodic(myTerm, settings.integer("events.cursorSaveMs", 1000), this::saveCursor);
-      periodic(myTerm, 5000, this::pingLock);
       periodic(myTerm, settings.integer("events.pruneIntervalMs", 600_000), this::prune);
     });
   }
 
-  private void resign(String why) {
-    if (!leader) {
-      return;
-    }
+  private void resigned(String why) {
     leader = false;
-    term++;
     LEADERS.decrementAndGet();
     lag.resigned();
     LOG.info("relay: no longer leading ({})", why);
-    if (lock != null) {
-      MySQLConnection held = lock;
-      lock = null;
-      held.close();
-    }
-  }
-
-  private void pingLock(long myTerm) {
-    if (lock != null) {
-      lock.query("SELECT 1").execute().onFailure(failure -> {
-        if (term == myTerm) {
-          resign("its lock connection failed: " + failure.getMessage());
-          later(settings.integer("events.relayLeaderRetryMs", 2000), this::seekLeadership);
-        }
-      });
-    }
   }
 
   // --- relaying -----------------------------------------------------------------------------------------------
@@ -240,14 +198,14 @@ final class EventRelay {
    * whatever a consumer applies last for a message is at least as new as its last change.
    */
   private void poll(long myTerm) {
-    if (stopped || term != myTerm) {
+    if (stopped || !lock.holds(myTerm)) {
       return;
     }
     gapFills()
         .compose(filled -> log.after(next, options.pageSize()))
         .compose(events -> publish(events).map(events))
         .onComplete(result -> {
-          if (stopped || term != myTerm) {
+          if (stopped || !lock.holds(myTerm)) {
             return;
           }
           if (result.failed()) {
@@ -344,7 +302,7 @@ final class EventRelay {
   }
 
   private void pruneChunk(long myTerm, long cutoff, int round) {
-    if (stopped || term != myTerm || round >= 100) {
+    if (stopped || !lock.holds(myTerm) || round >= 100) {
       return;
     }
     long published = watermark.low();
@@ -394,7 +352,7 @@ final class EventRelay {
   private void periodic(long myTerm, long everyMs, java.util.function.LongConsumer action) {
     long[] id = new long[1];
     id[0] = vertx.setPeriodic(Math.max(1, everyMs), fired -> {
-      if (stopped || term != myTerm) {
+      if (stopped || !lock.holds(myTerm)) {
         vertx.cancelTimer(id[0]);
         timers.remove((Long) id[0]);
         return;

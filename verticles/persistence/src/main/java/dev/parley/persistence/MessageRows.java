@@ -10,7 +10,7 @@ final class MessageRows {
 
   static final String COLUMNS =
       "room_id, seq, sender_id, client_msg_id, text, reply_to, created_at, edited_at, deleted_at, attachments,"
-          + " thread_root, thread_replies, thread_last_reply_ts, thread_participants, reactions";
+          + " thread_root, thread_replies, thread_last_reply_ts, thread_participants, reactions, sender_bot";
 
   private MessageRows() {
   }
@@ -22,7 +22,7 @@ final class MessageRows {
     return new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq, String.valueOf(row.getLong("sender_id")),
         deleted ? null : row.getString("text"), row.getLong("created_at"), row.getString("client_msg_id"),
         row.getLong("reply_to"), row.getLong("edited_at"), deleted, attachments(row, deleted),
-        row.getLong("thread_root"), thread(row), json(row.getString("reactions")));
+        row.getLong("thread_root"), thread(row), json(row.getString("reactions")), row.getBoolean("sender_bot"));
   }
 
   /** A root's summary {@code {replies, lastReplyTs, participants}}; null before its first reply. */

@@ -1,8 +1,6 @@
 package dev.parley.persistence;
 
-import dev.parley.contract.ErrorCode;
 import dev.parley.contract.IntegrationActions;
-import dev.parley.contract.ParleyException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +15,7 @@ import java.util.function.Function;
 /**
  * Outgoing webhooks on the room's shard (id {@code "<roomId>-<random>"}). The secret is kept as given: it is the
  * HMAC key the delivering verticle signs with, and it is never answered to clients. Creating, listing and
- * deleting re-check the caller's role in the transaction.
+ * deleting are {@link RoomHooks}' (the caller's role re-checked in the transaction).
  */
 final class OutgoingHookStore {
 
@@ -26,8 +24,6 @@ final class OutgoingHookStore {
       + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String OF_ROOM = "SELECT " + COLUMNS + " FROM outgoing_hooks WHERE room_id = ?"
       + " AND deleted_at IS NULL ORDER BY created_at";
-  private static final String DELETE = "UPDATE outgoing_hooks SET deleted_at = ? WHERE id = ? AND room_id = ?"
-      + " AND deleted_at IS NULL";
   private static final String ACTIVE = "SELECT h.id, h.room_id, h.url, h.events, h.secret FROM outgoing_hooks h"
       + " JOIN rooms r ON r.id = h.room_id AND r.deleted_at IS NULL"
       + " WHERE h.deleted_at IS NULL AND h.disabled_at IS NULL";
@@ -35,9 +31,11 @@ final class OutgoingHookStore {
       + " AND disabled_at IS NULL AND deleted_at IS NULL";
 
   private final Shards shards;
+  private final RoomHooks rows;
 
   OutgoingHookStore(Shards shards) {
     this.shards = shards;
+    this.rows = new RoomHooks(shards, "outgoing_hooks", "hook");
   }
 
   Map<String, Function<JsonObject, Future<?>>> actions() {
@@ -50,64 +48,38 @@ final class OutgoingHookStore {
   }
 
   private Future<JsonObject> create(JsonObject request) {
-    long userId = Ids.parse(request.getString("userId"), "user");
-    long roomId = Ids.parse(request.getString("roomId"), "room");
+    RoomHooks.Caller caller = rows.creating(request);
     String id = request.getString("id");
-    if (IncomingWebhookStore.roomOf(id, "hook") != roomId) {
-      throw ParleyException.badRequest("id", "the hook id must name its room");
-    }
     String events = String.join(",", request.getJsonArray("events").stream().map(String.class::cast).toList());
     long now = System.currentTimeMillis();
-    return shards.ofRoom(roomId).pool().withTransaction(connection -> RoomAdmins.require(connection, roomId, userId)
-            .compose(allowed -> connection.preparedQuery(INSERT).execute(Tuple.of(id, roomId, request.getString("url"),
-                events, request.getString("secret"), userId, now))))
-        .map(inserted -> new JsonObject().put("id", id).put("roomId", String.valueOf(roomId))
+    return rows.asAdmin(caller, connection -> connection.preparedQuery(INSERT).execute(Tuple.of(id, caller.roomId(),
+            request.getString("url"), events, request.getString("secret"), caller.userId(), now)))
+        .map(inserted -> new JsonObject().put("id", id).put("roomId", String.valueOf(caller.roomId()))
             .put("url", request.getString("url")).put("events", request.getJsonArray("events").copy())
             .put("createdAt", now));
   }
 
   private Future<JsonObject> list(JsonObject request) {
-    long userId = Ids.parse(request.getString("userId"), "user");
-    long roomId = Ids.parse(request.getString("roomId"), "room");
-    return shards.ofRoom(roomId).pool().withTransaction(connection -> RoomAdmins.require(connection, roomId, userId)
-        .compose(allowed -> connection.preparedQuery(OF_ROOM).execute(Tuple.of(roomId)))
-        .map(rows -> {
-          JsonArray hooks = new JsonArray();
-          for (Row row : rows) {
-            JsonObject hook = new JsonObject().put("id", row.getString("id"))
-                .put("roomId", String.valueOf(row.getLong("room_id"))).put("url", row.getString("url"))
-                .put("events", events(row)).put("createdAt", row.getLong("created_at"));
-            if (row.getLong("disabled_at") != null) {
-              hook.put("disabled", true).put("disabledAt", row.getLong("disabled_at"))
-                  .put("disabledReason", row.getString("disabled_reason"));
-            }
-            hooks.add(hook);
-          }
-          return new JsonObject().put("hooks", hooks);
-        }));
+    return rows.list(request, OF_ROOM, row -> {
+      JsonObject hook = new JsonObject().put("id", row.getString("id"))
+          .put("roomId", String.valueOf(row.getLong("room_id"))).put("url", row.getString("url"))
+          .put("events", events(row)).put("createdAt", row.getLong("created_at"));
+      if (row.getLong("disabled_at") != null) {
+        hook.put("disabled", true).put("disabledAt", row.getLong("disabled_at"))
+            .put("disabledReason", row.getString("disabled_reason"));
+      }
+      return hook;
+    }).map(hooks -> new JsonObject().put("hooks", hooks));
   }
 
   private Future<JsonObject> delete(JsonObject request) {
-    long userId = Ids.parse(request.getString("userId"), "user");
-    long roomId = Ids.parse(request.getString("roomId"), "room");
-    String hookId = request.getString("hookId");
-    if (IncomingWebhookStore.roomOf(hookId, "hook") != roomId) {
-      throw new ParleyException(ErrorCode.NOT_FOUND, "no such hook");
-    }
-    return shards.ofRoom(roomId).pool().withTransaction(connection -> RoomAdmins.require(connection, roomId, userId)
-        .compose(allowed -> connection.preparedQuery(DELETE).execute(Tuple.of(System.currentTimeMillis(), hookId, roomId)))
-        .map(deleted -> {
-          if (deleted.rowCount() == 0) {
-            throw new ParleyException(ErrorCode.NOT_FOUND, "no such hook");
-          }
-          return new JsonObject();
-        }));
+    return rows.delete(request, (connection, hookId) -> Future.succeededFuture(new JsonObject()));
   }
 
   private Future<JsonObject> active(JsonObject request) {
     return shards.everywhere(shard -> shard.pool().query(ACTIVE).execute()).map(results -> {
       JsonArray hooks = new JsonArray();
-      results.forEach(rows -> rows.forEach(row -> hooks.add(new JsonObject().put("id", row.getString("id"))
+      results.forEach(found -> found.forEach(row -> hooks.add(new JsonObject().put("id", row.getString("id"))
           .put("roomId", String.valueOf(row.getLong("room_id"))).put("url", row.getString("url"))
           .put("events", events(row)).put("secret", row.getString("secret")))));
       return new JsonObject().put("hooks", hooks);
@@ -116,7 +88,7 @@ final class OutgoingHookStore {
 
   private Future<JsonObject> disable(JsonObject request) {
     String hookId = request.getString("hookId");
-    long roomId = IncomingWebhookStore.roomOf(hookId, "hook");
+    long roomId = rows.roomOf(hookId);
     String reason = request.getString("reason", "");
     return shards.ofRoom(roomId).pool().withTransaction(connection -> connection.preparedQuery(DISABLE)
         .execute(Tuple.of(System.currentTimeMillis(), reason.length() > 255 ? reason.substring(0, 255) : reason, hookId))

@@ -62,7 +62,7 @@ final class SendBatcher {
       "SELECT " + MessageRows.COLUMNS + " FROM messages WHERE (room_id, sender_id, client_msg_id) IN (%s)";
   private static final String INSERT_MESSAGES =
       "INSERT INTO messages (room_id, seq, sender_id, client_msg_id, text, reply_to, created_at, attachments,"
-          + " thread_root)"
+          + " thread_root, sender_bot)"
           + " VALUES %s";
   private static final String ADVANCE_ROOMS = "UPDATE rooms SET last_seq = CASE id %s END WHERE id IN (%s)";
   /** A join with the batch's (room, sender, seq) rows: linear in the batch, unlike a CASE per row. */
@@ -396,7 +396,7 @@ final class SendBatcher {
       String roomId = String.valueOf(pending.roomId());
       ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
           String.valueOf(pending.senderId()), send.text() == null ? "" : send.text(), now, send.clientMsgId(), send.replyTo(), null, false,
-          attachments, send.threadRoot(), null, null);
+          attachments, send.threadRoot(), null, null, send.bot());
       created.add(message);
       // A retry inside the same batch gets the message its first copy created.
       existing.put(pending.idempotencyKey(), message);
@@ -428,9 +428,9 @@ final class SendBatcher {
       args.addLong(Long.parseLong(message.roomId())).addLong(message.seq()).addLong(Long.parseLong(message.senderId()))
           .addString(message.clientMsgId()).addString(message.text()).addValue(message.replyTo())
           .addLong(message.ts()).addValue(message.attachments() == null ? null : message.attachments().encode())
-          .addValue(message.threadRoot());
+          .addValue(message.threadRoot()).addBoolean(message.bot());
     }
-    return connection.preparedQuery(INSERT_MESSAGES.formatted(placeholders(created.size(), 9))).execute(args);
+    return connection.preparedQuery(INSERT_MESSAGES.formatted(placeholders(created.size(), 10))).execute(args);
   }
 
   private static Future<?> advanceRooms(SqlConnection connection, Map<Long, Long> before, Map<Long, Long> after) {

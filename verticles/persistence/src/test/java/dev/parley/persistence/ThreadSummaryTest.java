@@ -119,7 +119,7 @@ class ThreadSummaryTest {
 
   private static ChatMessage send(String room, String sender, String text, Long threadRoot) {
     return Await.result(fixture.vertx.eventBus().<ChatMessage>request(Addresses.PERSISTENCE_SEND,
-            new SendMessage(room, sender, text, text, null, List.of(), threadRoot), new DeliveryOptions())
+            new SendMessage(room, sender, text, text, null, List.of(), threadRoot, false), new DeliveryOptions())
         .map(Message::body));
   }
 

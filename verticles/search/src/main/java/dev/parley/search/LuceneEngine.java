@@ -96,7 +96,8 @@ final class LuceneEngine implements SearchEngine {
       for (int i = 0; i < messages.size(); i++) {
         JsonObject message = messages.getJsonObject(i);
         index.add(message.getString("roomId"), message.getLong("seq"), message.getString("senderId"),
-            message.getLong("ts"), message.getString("text"), message.getJsonArray("attachments"));
+            message.getLong("ts"), message.getString("text"), message.getJsonArray("attachments"),
+            message.getBoolean("bot", false));
       }
       return null;
     });

@@ -16,7 +16,7 @@ import java.util.List;
 final class OpenSearchSchema {
 
   /** Bumped when the mapping or analysis changes: an index of another version is rebuilt. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
   static final String ANALYZER = "parley_chat";
 
   private OpenSearchSchema() {
@@ -39,7 +39,8 @@ final class OpenSearchSchema {
         .put(SearchIndex.TEXT, new JsonObject().put("type", "text").put("analyzer", ANALYZER)
             .put("index_options", "offsets"))
         .put(SearchIndex.FILES, new JsonObject().put("type", "text").put("analyzer", ANALYZER))
-        .put(SearchIndex.ATTACHMENTS, new JsonObject().put("type", "object").put("enabled", false));
+        .put(SearchIndex.ATTACHMENTS, new JsonObject().put("type", "object").put("enabled", false))
+        .put(SearchIndex.BOT, new JsonObject().put("type", "boolean").put("index", false));
     return new JsonObject()
         .put("settings", new JsonObject()
             .put("index", new JsonObject().put("number_of_shards", options.shards())
@@ -73,7 +74,7 @@ final class OpenSearchSchema {
     action(bulk, gone ? "delete" : "index", index, id, event.roomId(), event.id());
     if (!gone) {
       bulk.append(document(event.roomId(), event.seq(), event.senderId(), event.ts(), event.text(),
-          event.attachments()).encode()).append('\n');
+          event.attachments(), event.bot()).encode()).append('\n');
     }
   }
 
@@ -83,7 +84,7 @@ final class OpenSearchSchema {
     long seq = message.getLong("seq");
     action(bulk, "index", index, room + "-" + seq, room, version);
     bulk.append(document(room, seq, message.getString("senderId"), message.getLong("ts"), message.getString("text"),
-        message.getJsonArray("attachments")).encode()).append('\n');
+        message.getJsonArray("attachments"), message.getBoolean("bot", false)).encode()).append('\n');
   }
 
   private static void action(StringBuilder bulk, String op, String index, String id, String room, long version) {
@@ -92,11 +93,14 @@ final class OpenSearchSchema {
   }
 
   private static JsonObject document(String room, long seq, String sender, long ts, String text,
-      JsonArray attachments) {
+      JsonArray attachments, boolean bot) {
     JsonObject document = new JsonObject().put(SearchIndex.ROOM, room).put(SearchIndex.SEQ, seq)
         .put(SearchIndex.SENDER, sender).put(SearchIndex.TS, ts).put(SearchIndex.TEXT, text);
     if (attachments != null && !attachments.isEmpty()) {
       document.put(SearchIndex.FILES, SearchIndex.fileNames(attachments)).put(SearchIndex.ATTACHMENTS, attachments);
+    }
+    if (bot) {
+      document.put(SearchIndex.BOT, true);
     }
     return document;
   }
@@ -164,7 +168,7 @@ final class OpenSearchSchema {
       Object score = hit.getValue("_score");
       hits.add(new SearchIndex.Hit(hit.getString("_id"), source.getString(SearchIndex.ROOM),
           source.getLong(SearchIndex.SEQ), source.getString(SearchIndex.SENDER), source.getLong(SearchIndex.TS), text,
-          source.getJsonArray(SearchIndex.ATTACHMENTS), marked,
+          source.getJsonArray(SearchIndex.ATTACHMENTS), source.getBoolean(SearchIndex.BOT, false), marked,
           score instanceof Number number ? number.floatValue() : 0f));
     }
     return hits;

@@ -68,6 +68,8 @@ final class SearchIndex implements Closeable {
   static final String FILES = "files";
   /** The message's attachment metadata as JSON (stored, shown in hits). */
   static final String ATTACHMENTS = "attachments";
+  /** Present (true) on a message a bot sent (stored, shown in hits). */
+  static final String BOT = "bot";
   /** The stream positions the commit covers, one per MySQL shard, comma-separated (shard 0 first). */
   static final String WATERMARK = "parley.watermark";
   /** The identities of the streams those positions belong to, one per shard, comma-separated. */
@@ -189,7 +191,7 @@ final class SearchIndex implements Closeable {
         writer.deleteDocuments(id);
       } else {
         writer.updateDocument(id, document(event.roomId(), event.seq(), event.senderId(), event.ts(), event.text(),
-            event.attachments()));
+            event.attachments(), event.bot()));
       }
     }
   }
@@ -200,18 +202,18 @@ final class SearchIndex implements Closeable {
   }
 
   /** Adds a message known not to be in the index (a rebuild into an empty index, benchmarks). */
-  void add(String roomId, long seq, String senderId, long ts, String text, JsonArray attachments)
+  void add(String roomId, long seq, String senderId, long ts, String text, JsonArray attachments, boolean bot)
       throws IOException {
-    writer.addDocument(document(roomId, seq, senderId, ts, text, attachments));
+    writer.addDocument(document(roomId, seq, senderId, ts, text, attachments, bot));
   }
 
   /** Upserts a message. */
   void put(String roomId, long seq, String senderId, long ts, String text) throws IOException {
-    writer.updateDocument(new Term(ID, roomId + "-" + seq), document(roomId, seq, senderId, ts, text, null));
+    writer.updateDocument(new Term(ID, roomId + "-" + seq), document(roomId, seq, senderId, ts, text, null, false));
   }
 
   private static Document document(String roomId, long seq, String senderId, long ts, String text,
-      JsonArray attachments) {
+      JsonArray attachments, boolean bot) {
     Document doc = new Document();
     doc.add(new StringField(ID, roomId + "-" + seq, Field.Store.YES));
     doc.add(new StringField(ROOM, roomId, Field.Store.YES));
@@ -225,6 +227,9 @@ final class SearchIndex implements Closeable {
     if (attachments != null && !attachments.isEmpty()) {
       doc.add(new TextField(FILES, fileNames(attachments), Field.Store.NO));
       doc.add(new StoredField(ATTACHMENTS, attachments.encode()));
+    }
+    if (bot) {
+      doc.add(new StoredField(BOT, 1));
     }
     return doc;
   }
@@ -266,9 +271,9 @@ final class SearchIndex implements Closeable {
     }
   }
 
-  /** One hit: the message, its attachments (null when none) and its highlighted passage. */
+  /** One hit: the message, its attachments (null when none), whether a bot sent it, and its highlighted passage. */
   record Hit(String id, String roomId, long seq, String senderId, long ts, String text, JsonArray attachments,
-      String highlight, float score) {
+      boolean bot, String highlight, float score) {
   }
 
   /**
@@ -315,7 +320,7 @@ final class SearchIndex implements Closeable {
         String attachments = doc.get(ATTACHMENTS);
         hits.add(new Hit(doc.get(ID), doc.get(ROOM), doc.getField(SEQ).numericValue().longValue(), doc.get(SENDER),
             doc.getField(TS).numericValue().longValue(), stored, attachments == null ? null : new JsonArray(attachments),
-            highlight, scoreDoc.score));
+            doc.getField(BOT) != null, highlight, scoreDoc.score));
       }
       return hits;
     } finally {

@@ -375,6 +375,9 @@ public final class SearchVerticle extends VerticleBase {
             if (hit.attachments() != null) {
               shown.put("attachments", hit.attachments());
             }
+            if (hit.bot()) {
+              shown.put("bot", true);
+            }
             array.add(shown);
           }
           return new JsonObject().put("hits", array);

@@ -76,6 +76,16 @@ class SearchIndexTest {
   }
 
   @Test
+  void aBotsMessageIsABotsHit() throws IOException {
+    open();
+    index(new MessageEvent(nextEventId++, 0, MessageEvent.CREATED, NOW, "1", "group", 1, "9", "deploy finished", NOW,
+        null, false, null, null, null, null, true), message("1", 2, "deploy started"));
+    List<SearchIndex.Hit> hits = index.search("deploy", Set.of("1"), 20, NOW, WEEK);
+    assertThat(hits).extracting(SearchIndex.Hit::seq, SearchIndex.Hit::bot)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(1L, true), org.assertj.core.groups.Tuple.tuple(2L, false));
+  }
+
+  @Test
   void messagesAreFoundByTheNamesOfTheirAttachmentsAndHitsCarryThem() throws IOException {
     open();
     index(withFiles("1", 1, "", NOW, files("quarterly-budget_2026.xlsx")),

@@ -111,9 +111,9 @@ final class EventBusGatewayClient implements GatewayClient {
   }
 
   @Override
-  public Future<SendRequest.Ack> send(String senderId, SendRequest send) {
+  public Future<SendRequest.Ack> send(String senderId, boolean bot, SendRequest send) {
     // Idempotent: a repeat with the same clientMsgId answers the stored message.
-    return requests.<ChatMessage>idempotent(Addresses.PERSISTENCE_SEND, null, send.message(senderId))
+    return requests.<ChatMessage>idempotent(Addresses.PERSISTENCE_SEND, null, send.message(senderId, bot))
         .map(SendRequest.Ack::of);
   }
 

@@ -26,7 +26,7 @@ interface GatewayClient {
   Future<JsonObject> history(String userId, String roomId, long after, int limit);
 
   /** A durable send; the sender is always the authenticated user. */
-  Future<SendRequest.Ack> send(String senderId, SendRequest send);
+  Future<SendRequest.Ack> send(String senderId, boolean bot, SendRequest send);
 
   /** Moves the user's read marker forward. */
   Future<JsonObject> markRead(String userId, String roomId, long seq);

@@ -237,7 +237,7 @@ abstract class Session {
     String roomId = send.room();
     Future<?> previous = sendChains.getOrDefault(roomId, Future.succeededFuture());
     inFlightSends++;
-    Future<SendRequest.Ack> mine = previous.transform(done -> hub.client.send(userId(), send))
+    Future<SendRequest.Ack> mine = previous.transform(done -> hub.client.send(userId(), claims.bot(), send))
         .andThen(done -> inFlightSends--);
     sendChains.put(roomId, mine);
     mine.onComplete(done -> sendChains.remove(roomId, mine));

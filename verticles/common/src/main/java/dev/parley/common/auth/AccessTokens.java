@@ -50,8 +50,11 @@ public final class AccessTokens {
   private static final int VERIFIED_CACHE_SIZE = 10_000;
   private final Map<String, Claims> verified = new ConcurrentHashMap<>();
 
-  /** What a valid token says: who ({@code sub}), which login session ({@code sid}), until when. */
-  public record Claims(String userId, String sessionId, String username, long issuedAt, long expiresAt) {
+  /**
+   * What a valid token says: who ({@code sub}), which login session ({@code sid}), until when; {@code bot} when it
+   * is a bot's API token ({@link BotTokens}), so a send can carry it without looking the sender up.
+   */
+  public record Claims(String userId, String sessionId, String username, long issuedAt, long expiresAt, boolean bot) {
   }
 
   private final String issuer;
@@ -180,7 +183,7 @@ public final class AccessTokens {
     if (claims.containsKey("nbf") && !(claims.getValue("nbf") instanceof Number)) {
       throw rejected(Reason.MALFORMED, "nbf is not a number");
     }
-    return new Claims(subject, session, username, iat, exp);
+    return new Claims(subject, session, username, iat, exp, false);
   }
 
   /** Why the library refused a token whose form is right: the signature, or which claim. */

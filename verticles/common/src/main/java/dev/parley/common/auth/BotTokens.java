@@ -84,7 +84,7 @@ public final class BotTokens {
           }
           long now = System.currentTimeMillis() / 1000;
           AccessTokens.Claims claims = new AccessTokens.Claims(found.getString("userId"), found.getString("sessionId"),
-              found.getString("username"), now, now + CLAIMED_LIFETIME_SECONDS);
+              found.getString("username"), now, now + CLAIMED_LIFETIME_SECONDS, true);
           known.put(hash, claims);
           return Future.succeededFuture(claims);
         });

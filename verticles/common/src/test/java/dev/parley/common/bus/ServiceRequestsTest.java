@@ -94,6 +94,32 @@ class ServiceRequestsTest {
   }
 
   @Test
+  void aRequestSentAfterTheRegistrationsAreGoneButStillRoutedToTheLeaverIsSentAgain() {
+    // The event bus follows the registrations later than the cluster's map on a loaded node: a request sent
+    // once the map no longer lists the leaver may still go to it.
+    registrations.put("svc", Set.of("live", "dead"));
+    AtomicInteger deliveries = new AtomicInteger();
+    consumer("svc", request -> {
+      // The second request is the one the dead node swallowed.
+      if (deliveries.incrementAndGet() != 2) {
+        request.reply(new JsonObject().put("answer", 9));
+      }
+    });
+    ServiceRequests requests = new ServiceRequests(vertx, TIMEOUT_MS);
+    Await.result(requests.idempotent("svc", "read", new JsonObject()));
+    registrations.put("svc", Set.of("live"));
+    failover.memberLeft("dead");
+    Await.result(vertx.timer(500));
+
+    long sentAt = System.nanoTime();
+    Future<JsonObject> answer = requests.idempotent("svc", "read", new JsonObject());
+
+    assertThat(Await.result(answer, Duration.ofSeconds(3)).getInteger("answer")).isEqualTo(9);
+    assertThat((System.nanoTime() - sentAt) / 1_000_000).isLessThan(Failover.RESEND_AFTER_MS + 1000);
+    assertThat(deliveries).hasValue(3);
+  }
+
+  @Test
   void aRequestThatMayHaveBeenAppliedFailsAsUnavailableWithinTheGrace() {
     registrations.put("svc", Set.of("live", "dead"));
     AtomicInteger deliveries = new AtomicInteger();

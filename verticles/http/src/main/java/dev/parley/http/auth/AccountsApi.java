@@ -140,7 +140,7 @@ public final class AccountsApi {
         }
       } else {
         AccessTokens.Claims claims = checked.result();
-        ctx.put(Principal.KEY, new Principal(claims.userId(), claims.sessionId(), claims.username()));
+        ctx.put(Principal.KEY, new Principal(claims.userId(), claims.sessionId(), claims.username(), claims.bot()));
         ctx.next();
       }
     });

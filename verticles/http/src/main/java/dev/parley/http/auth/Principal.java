@@ -5,7 +5,7 @@ import dev.parley.contract.ParleyException;
 import io.vertx.ext.web.RoutingContext;
 
 /** The authenticated caller of a request, put on the routing context by the authentication handler. */
-public record Principal(String userId, String sessionId, String username) {
+public record Principal(String userId, String sessionId, String username, boolean bot) {
 
   static final String KEY = "parley.principal";
 

@@ -93,11 +93,11 @@ public final class WebhookRoutes {
         .compose(hook -> requests.<ChatMessage>exchange(Addresses.PERSISTENCE_SEND, null,
             new SendMessage(hook.getString("roomId"), hook.getString("botId"),
                 clientMsgId == null ? UUID.randomUUID().toString() : clientMsgId, text == null ? "" : text, null,
-                attachments), true))
+                attachments, null, true), true))
         .onSuccess(reply -> ctx.response()
             .setStatusCode("true".equals(reply.headers().get("created")) ? 201 : 200)
             .putHeader("content-type", "application/json")
-            .end(reply.body().toJson().put("bot", true).encode()))
+            .end(reply.body().toJson().encode()))
         .onFailure(ctx::fail);
   }
 

@@ -119,8 +119,9 @@ public final class RoomRoutes {
 
   private void send(RoutingContext ctx) {
     // The one validation of every front end (WebSocket, bridge, REST).
+    Principal principal = Principal.of(ctx);
     SendMessage send = SendRequest.fromRest(ctx.pathParam("roomId"), Requests.jsonBody(ctx))
-        .message(Principal.of(ctx).userId());
+        .message(principal.userId(), principal.bot());
     // Idempotent: a repeat with the same clientMsgId answers the stored message.
     requests.<ChatMessage>exchange(Addresses.PERSISTENCE_SEND, null, send, true)
         .onSuccess(reply -> ctx.response()

@@ -32,7 +32,7 @@ import org.opensearch.plugins.Plugin;
  * (so index settings written for it work unchanged): tokenizer {@code nori_tokenizer} ({@code decompound_mode},
  * {@code discard_punctuation}), filters {@code nori_part_of_speech} ({@code stoptags}) and
  * {@code nori_readingform}, analyzer {@code nori}; plus {@value LatinWordsFilter#NAME}, Parley's English chain
- * for foreign words ({@link LatinWordsFilter}, of verticles/analysis).
+ * for foreign words ({@link LatinWordsFilter}, of libs/analysis).
  */
 public final class ParleyNoriPlugin extends Plugin implements AnalysisPlugin {
 

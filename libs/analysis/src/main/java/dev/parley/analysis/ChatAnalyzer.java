@@ -16,7 +16,7 @@ import org.apache.lucene.analysis.ko.KoreanTokenizer;
  * words as foreign (SL): those — and only those — go through an English chain: possessives removed, accents
  * folded, English stop words dropped, Porter stemming (so {@code deploying} matches {@code deployed}).
  * Everything is lower-cased. The same analyzer runs at index and query time, and the OpenSearch engine builds the
- * same chain from the same classes: Nori's, registered by the plugin {@code verticles/opensearch-nori}, and
+ * same chain from the same classes: Nori's, registered by the plugin {@code plugins/opensearch-nori}, and
  * {@link LatinWordsFilter} as {@value LatinWordsFilter#NAME}.
  */
 public final class ChatAnalyzer extends Analyzer {
