@@ -165,4 +165,19 @@ test('react, reply in a thread, pin and see who read it', async (t) => {
     assert.equal(await seen.getAttribute('title'), bobShown);
     assert.equal(await message(alice, 'the thread root').locator('.seen-by').count(), 0, 'only on the last one');
   });
+
+  await step(t, 'stop sharing read receipts', async () => {
+    await bob.click('#notifications-button');
+    await bob.click('#privacy-settings summary');
+    assert.equal(await bob.isChecked('#share-receipts'), true, 'shared by default');
+    await bob.uncheck('#share-receipts');
+    await bob.locator('#privacy-status', { hasText: 'left out' }).waitFor();
+    await bob.keyboard.press('Escape');
+    // Alice's page reads the receipts of her last message afresh: Bob is no longer among them.
+    const readers = alice.waitForResponse((response) => response.url().includes('/readers'));
+    await alice.reload();
+    assert.deepEqual((await (await readers).json()).readers, [], 'Bob is left out of the receipts');
+    await message(alice, 'did you read this?').waitFor();
+    assert.equal(await message(alice, 'did you read this?').locator('.seen-by').count(), 0);
+  });
 });

@@ -18,6 +18,7 @@ import { toggleDrawer, closeDrawers } from './js/drawers.js';
 import { setupAttachments } from './js/attachments.js';
 import { loadNotifySettings, saveNotifySettings, showQuietFields, showRoomLevel, setRoomLevel, togglePush,
   forgetPushSubscription, followNotificationClicks, openNotifiedRoom } from './js/notify-settings.js';
+import { loadPrivacy, saveReceiptSharing } from './js/privacy.js';
 import { loadBlocks } from './js/moderation.js';
 import { initAdmin, wireAdmin } from './js/admin.js';
 import { submitThreadReply } from './js/threads.js';
@@ -80,6 +81,7 @@ async function enter() {
   openNotifiedRoom();
   loadNotifications();
   loadNotifySettings();
+  loadPrivacy();
   searchPublic();
 }
 
@@ -194,6 +196,7 @@ function wire() {
   followNotificationClicks();
   wireAdmin();
   on('thread-form', 'submit', submitThreadReply);
+  on('share-receipts', 'change', saveReceiptSharing);
   wireIntegrations();
   document.addEventListener('visibilitychange', markRead);
   Object.assign(bridge.handlers, { roomEvent: onRoomEvent, userEvent: onUserEvent, opened: onBridgeOpen,

@@ -63,8 +63,12 @@ public final class RoomActions {
   public static final String PINS = "pins";
   /** {@code after?, limit?}: members whose read marker is at or past seq -> {@code {readers, hasMore}}. */
   public static final String READERS = "readers";
+  /** {@code {userId}}: the caller's own settings -> {@code {shareReadReceipts}}. */
+  public static final String SETTINGS = "settings";
+  /** {@code {userId, shareReadReceipts}}: changes the caller's settings -> the settings after the change. */
+  public static final String UPDATE_SETTINGS = "updateSettings";
 
   /** The operations that only read, so a caller may repeat them on another instance when a node leaves. */
   public static final Set<String> READS = Set.of(LIST_MINE, LIST_PUBLIC, GET, MEMBERS, MEMBERSHIP, USER_ROOMS,
-      LAST_SEQS, ACCESS, HISTORY, BANS, THREAD, PINS, READERS);
+      LAST_SEQS, ACCESS, HISTORY, BANS, THREAD, PINS, READERS, SETTINGS);
 }

@@ -24,7 +24,10 @@ public record RoomEvent(String roomId, String type, long seq, String userId, Str
   public static final String NOTIFICATION = "notification";
   /** Issue 13: {@code {room, seq, emoji, userId, op: "add"|"remove", reactions}}. */
   public static final String REACTION = "reaction";
-  /** Issue 13: {@code {room, seq, thread}}, after each reply in the thread of root {@code seq}. */
+  /**
+   * Issue 13: {@code {room, seq, thread}}, after each reply in the thread of root {@code seq} and each delete of one
+   * ({@code thread} null once no live reply is left).
+   */
   public static final String THREAD_UPDATED = "thread.updated";
   /** Issue 13: {@code {room, seq, userId, op: "add"|"remove"}}. */
   public static final String PIN = "pin";

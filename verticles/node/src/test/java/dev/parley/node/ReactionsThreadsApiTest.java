@@ -127,6 +127,16 @@ class ReactionsThreadsApiTest {
         && "in a thread".equals(frame.getJsonObject("body").getString("text")), Duration.ofSeconds(5))
         .getJsonObject("body").getLong("threadRoot")).isEqualTo(seq);
     assertThat(bridgeEvent(bridge, room, "thread.updated").getJsonObject("thread").getInteger("replies")).isEqualTo(1);
+    assertThat(message(bob, room, seq).getJsonObject("thread").getInteger("replies")).isEqualTo(1);
+
+    // Deleting the reply takes it off the root's summary: no live reply left, no summary, thread.updated says so.
+    assertThat(api.call(HttpMethod.DELETE, "/rooms/" + room + "/messages/" + reply.getLong("seq"), alice, null)
+        .statusCode()).isEqualTo(204);
+    JsonObject emptied = ws.next("thread.updated");
+    assertThat(emptied.getLong("seq")).isEqualTo(seq);
+    assertThat(emptied.containsKey("thread") && emptied.getValue("thread") == null).as(emptied.encode()).isTrue();
+    assertThat(bridgeEvent(bridge, room, "thread.updated").getValue("thread")).isNull();
+    assertThat(message(bob, room, seq).containsKey("thread")).isFalse();
     ws.close();
     bridge.close();
   }
@@ -419,6 +429,52 @@ class ReactionsThreadsApiTest {
     assertThat(next.getBoolean("hasMore")).isFalse();
     assertThat(next.getJsonArray("readers").getJsonObject(0).getString("userId")).isEqualTo(both.get(1));
     ApiClient.assertError(api.get("/rooms/" + room + "/messages/99/readers", alice), 404, "not_found", null);
+  }
+
+  @Test
+  void aUserWhoDoesNotShareReceiptsIsNotAReaderAndTheirRestReadsAreNotAnnounced() {
+    ApiClient.User alice = api.register();
+    ApiClient.User bob = api.register();
+    ApiClient.User carol = api.register();
+    ApiClient.User dave = api.register();
+    String room = api.room(alice, "private", bob, carol, dave);
+    long seq = api.send(alice, room, "who reads this?").getLong("seq");
+    assertThat(settings(HttpMethod.GET, bob, null).getBoolean("shareReadReceipts")).isTrue();
+    ApiClient.assertError(api.call(HttpMethod.PATCH, "/users/me/settings", bob,
+        new JsonObject().put("shareReadReceipts", "no")), 400, "bad_request", "shareReadReceipts");
+    assertThat(settings(HttpMethod.PATCH, bob, false).getBoolean("shareReadReceipts")).isFalse();
+    assertThat(settings(HttpMethod.GET, bob, null).getBoolean("shareReadReceipts")).isFalse();
+
+    // Bob's REST read moves his marker but tells no one: the first read event Alice gets is Carol's.
+    TestSocket ws = TestSocket.ready(sockets, socketPort, alice.token());
+    for (ApiClient.User reader : List.of(bob, carol, dave)) {
+      assertThat(api.call(HttpMethod.POST, "/rooms/" + room + "/read", reader, new JsonObject().put("seq", seq))
+          .statusCode()).isEqualTo(204);
+    }
+    assertThat(ws.next("read").getString("userId")).isEqualTo(carol.id());
+    assertThat(ws.next("read").getString("userId")).isEqualTo(dave.id());
+    ws.close();
+
+    // Left out of the receipts, and pages stay full: Bob has the lowest id of the three.
+    List<String> others = new ArrayList<>(List.of(carol.id(), dave.id()));
+    others.sort(java.util.Comparator.comparingLong(Long::parseLong));
+    assertThat(readers(alice, room, seq, "").stream().map(r -> ((JsonObject) r).getString("userId")).toList())
+        .containsExactlyElementsOf(others);
+    JsonObject page = api.get("/rooms/" + room + "/messages/" + seq + "/readers?limit=1", alice).bodyAsJsonObject();
+    assertThat(page.getJsonArray("readers").getJsonObject(0).getString("userId")).isEqualTo(others.get(0));
+    assertThat(page.getBoolean("hasMore")).isTrue();
+
+    // Sharing again: listed again (his marker moved all along).
+    assertThat(settings(HttpMethod.PATCH, bob, true).getBoolean("shareReadReceipts")).isTrue();
+    assertThat(readers(alice, room, seq, "").stream().map(r -> ((JsonObject) r).getString("userId")).toList())
+        .contains(bob.id()).hasSize(3);
+  }
+
+  private static JsonObject settings(HttpMethod method, ApiClient.User user, Boolean share) {
+    HttpResponse<Buffer> response = api.call(method, "/users/me/settings", user,
+        share == null ? null : new JsonObject().put("shareReadReceipts", share));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    return response.bodyAsJsonObject();
   }
 
   // --- helpers -----------------------------------------------------------------------------------------------

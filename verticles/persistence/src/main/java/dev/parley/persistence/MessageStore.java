@@ -23,6 +23,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -77,6 +78,7 @@ final class MessageStore {
     actions.putAll(new ThreadStore(shards).actions());
     actions.putAll(new PinStore(vertx, shards).actions());
     actions.putAll(new ReceiptStore(shards).actions());
+    actions.putAll(new ReceiptSettings(shards).actions());
   }
 
   Future<?> register() {
@@ -224,9 +226,11 @@ final class MessageStore {
     boolean serverAdmin = request.getBoolean("serverAdmin", false);
     long now = System.currentTimeMillis();
     boolean[] unpinned = {false};
+    ThreadReplies.Root[] summary = {null};
     return pool.withTransaction(connection -> Access.load(connection, roomId, userId)
         .map(access -> serverAdmin ? access : access.requireMember())
-        .compose(access -> connection.preparedQuery(LOCK_MESSAGE).execute(Tuple.of(roomId, seq))
+        .compose(access -> ThreadReplies.lockRootOf(connection, roomId, seq)
+            .compose(rootLocked -> connection.preparedQuery(LOCK_MESSAGE).execute(Tuple.of(roomId, seq)))
             .compose(rows -> {
               ChatMessage message = existing(rows);
               boolean author = message.senderId().equals(String.valueOf(userId));
@@ -242,8 +246,13 @@ final class MessageStore {
                               new Audit.Entry(userId, Audit.DELETE_MESSAGE, Long.parseLong(message.senderId()),
                                   roomId, seq, request.getString("reason"), serverAdmin ? "server admin" : null)))
                           .compose(audited -> PinStore.unpinDeleted(connection, roomId, seq, userId, now))
-                          .map(unpin -> {
+                          .compose(unpin -> {
                             unpinned[0] = unpin;
+                            return message.threadRoot() == null ? Future.succeededFuture(null)
+                                : ThreadReplies.replyDeleted(connection, roomId, message.threadRoot());
+                          })
+                          .map(root -> {
+                            summary[0] = root;
                             return result;
                           }));
             })))
@@ -256,12 +265,18 @@ final class MessageStore {
             if (unpinned[0]) {
               PinStore.announce(vertx, roomId, seq, userId, false);
             }
+            if (summary[0] != null) {
+              ThreadReplies.announce(vertx, summary[0]);
+            }
           }
           return new JsonObject().put("deleted", true);
         });
   }
 
-  /** {@code {userId, roomId, seq}}: moves the caller's read marker forward (never back, never past lastSeq). */
+  /**
+   * {@code {userId, roomId, seq, announce?}}: moves the caller's read marker forward (never back, never past
+   * lastSeq) and tells the room, unless a REST read of a user who does not share read receipts.
+   */
   private Future<JsonObject> read(JsonObject request) {
     long roomId = Ids.parse(request.getString("roomId"), "room");
     Pool pool = shards.ofRoom(roomId).pool();
@@ -275,17 +290,31 @@ final class MessageStore {
       return pool.preparedQuery(MOVE_READ_MARKER)
           .execute(Tuple.of(target, System.currentTimeMillis(), target, roomId, userId))
           .compose(moved -> pool.preparedQuery(READ_MARKER).execute(Tuple.of(roomId, userId)))
-          .map(rows -> {
+          .compose(rows -> announced(request, userId).map(announce -> {
             long marker = rows.size() == 0 ? target : rows.iterator().next().getLong("read_seq");
             String room = String.valueOf(roomId);
-            vertx.eventBus().publish(Addresses.room(room), RoomEvent.by(String.valueOf(userId), room, RoomEvent.READ,
-                new JsonObject().put("room", room).put("userId", String.valueOf(userId)).put("seq", marker)));
+            if (announce) {
+              vertx.eventBus().publish(Addresses.room(room), RoomEvent.by(String.valueOf(userId), room,
+                  RoomEvent.READ, new JsonObject().put("room", room).put("userId", String.valueOf(userId))
+                      .put("seq", marker)));
+            }
             // For the notifier: pushes still waiting for this room are no longer news to the reader.
             vertx.eventBus().publish(Addresses.READ_MARKERS, new JsonObject().put("userId", String.valueOf(userId))
                 .put("roomId", room).put("seq", marker));
             return new JsonObject().put("seq", marker);
-          });
+          }));
     });
+  }
+
+  /**
+   * Whether others get a {@code read} event: always for the v1 WebSocket {@code read} frame; for REST
+   * ({@code announce: "ifShared"}) only when the reader shares read receipts ({@link ReceiptSettings}).
+   */
+  private Future<Boolean> announced(JsonObject request, long userId) {
+    if (!"ifShared".equals(request.getString("announce"))) {
+      return Future.succeededFuture(true);
+    }
+    return ReceiptSettings.hiding(shards, List.of(userId)).map(Set::isEmpty);
   }
 
   static long seqOf(JsonObject request) {

@@ -45,6 +45,7 @@ final class Migrations {
       "V008__reactions_threads_pins.sql",
       "V009__moderation.sql",
       "V010__integrations.sql",
+      "V011__thread_index_receipt_setting.sql",
       "V012__message_sender_bot.sql");
   /** ER_DUP_KEYNAME: an ADD KEY that a node applied before dying, so the migration was not yet recorded. */
   private static final int DUPLICATE_KEY_NAME = 1061;

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -16,7 +18,8 @@ import java.util.function.Function;
  * Read receipts (issue 13) from the read markers already stored: {@code GET .../messages/{seq}/readers} lists the
  * members whose marker is at or past {@code seq}, other than the message's sender, by user id ({@code after} is the
  * last user id of the previous page). {@code readAt} is when the reader's marker last moved (V008 keeps one time
- * per marker, not one per message); it is at or after the moment they read the message.
+ * per marker, not one per message); it is at or after the moment they read the message. Members who turned
+ * {@code shareReadReceipts} off ({@link ReceiptSettings}) are not listed.
  */
 final class ReceiptStore {
 
@@ -51,18 +54,36 @@ final class ReceiptStore {
           if (rows.size() == 0) {
             throw new ParleyException(ErrorCode.NOT_FOUND, "no such message");
           }
-          long sender = rows.iterator().next().getLong("sender_id");
-          return pool.preparedQuery(READERS).execute(Tuple.of(roomId, seq, after, sender, limit + 1));
-        })
-        .map(rows -> {
-          JsonArray readers = new JsonArray();
-          for (Row row : rows) {
-            if (readers.size() < limit) {
+          return page(pool, roomId, seq, rows.iterator().next().getLong("sender_id"), after, limit, new JsonArray());
+        });
+  }
+
+  /**
+   * Fills the page with readers after {@code after} who share their receipts ({@link ReceiptSettings}): markers
+   * are read {@code limit + 1} at a time, and read on past those who do not, so pages stay full and exact.
+   */
+  private Future<JsonObject> page(Pool pool, long roomId, long seq, long sender, long after, int limit,
+      JsonArray readers) {
+    return pool.preparedQuery(READERS).execute(Tuple.of(roomId, seq, after, sender, limit + 1)).compose(rows -> {
+      List<Row> markers = new ArrayList<>();
+      rows.forEach(markers::add);
+      return ReceiptSettings.hiding(shards, markers.stream().map(row -> row.getLong("user_id")).toList())
+          .compose(hidden -> {
+            for (Row row : markers) {
+              if (hidden.contains(row.getLong("user_id"))) {
+                continue;
+              }
+              if (readers.size() == limit) {
+                return Future.succeededFuture(new JsonObject().put("readers", readers).put("hasMore", true));
+              }
               readers.add(new JsonObject().put("userId", String.valueOf(row.getLong("user_id")))
                   .put("readAt", row.getLong("read_at")));
             }
-          }
-          return new JsonObject().put("readers", readers).put("hasMore", rows.size() > limit);
-        });
+            if (markers.size() <= limit) {
+              return Future.succeededFuture(new JsonObject().put("readers", readers).put("hasMore", false));
+            }
+            return page(pool, roomId, seq, sender, markers.get(markers.size() - 1).getLong("user_id"), limit, readers);
+          });
+    });
   }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -49,8 +48,13 @@ final class SendBatcher {
   private static final String LOCK_ROOMS =
       "SELECT id, last_seq, visibility, slow_mode_seconds FROM rooms WHERE deleted_at IS NULL AND id IN (%s)"
           + " ORDER BY id FOR UPDATE";
-  /** Rooms x senders, filtered to the real pairs in Java: a plain primary-key range, cheap to plan. */
+  /**
+   * Rooms x senders, filtered to the real pairs in Java: a plain primary-key range, cheap to plan. Roles and last
+   * send times only when a room of the batch is in slow mode (they are what it decides on).
+   */
   private static final String FIND_MEMBERS =
+      "SELECT room_id, user_id FROM room_members WHERE room_id IN (%s) AND user_id IN (%s)";
+  private static final String FIND_MEMBERS_SLOW =
       "SELECT room_id, user_id, role, last_sent_at FROM room_members WHERE room_id IN (%s) AND user_id IN (%s)";
   /** Only asked when a send comes from a non-member: a banned user is told so (403), even in a private room. */
   private static final String FIND_BANS = "SELECT room_id, user_id FROM room_bans WHERE (room_id, user_id) IN (%s)";
@@ -64,8 +68,8 @@ final class SendBatcher {
   /** A join with the batch's (room, sender, seq) rows: linear in the batch, unlike a CASE per row. */
   private static final String ADVANCE_READ_MARKERS = "UPDATE room_members m JOIN (%s) v"
       + " ON m.room_id = v.room_id AND m.user_id = v.user_id SET m.read_seq = GREATEST(m.read_seq, v.seq),"
-      + " m.read_at = v.at, m.last_sent_at = ?";
-  private static final String MARKER_ROW = "SELECT ? AS room_id, ? AS user_id, ? AS seq, ? AS at";
+      + " m.read_at = ?, m.last_sent_at = ?";
+  private static final String MARKER_ROW = "SELECT ? AS room_id, ? AS user_id, ? AS seq";
 
   /** The outcome of a send: the stored message, and whether this send created it (false for a retry). */
   record Stored(ChatMessage message, boolean created) {
@@ -245,14 +249,18 @@ final class SendBatcher {
               publicRooms.add(row.getLong("id"));
             }
           }
-          return connection.preparedQuery(FIND_MEMBERS.formatted(placeholders(roomIds.size(), 1),
-              placeholders(senderIds.size(), 1))).execute(memberArgs);
+          boolean slow = slowModes.values().stream().anyMatch(seconds -> seconds > 0);
+          return connection.preparedQuery((slow ? FIND_MEMBERS_SLOW : FIND_MEMBERS).formatted(
+              placeholders(roomIds.size(), 1), placeholders(senderIds.size(), 1))).execute(memberArgs);
         })
         .compose(rows -> {
+          boolean slow = rows.columnsNames().contains("role");
           rows.forEach(row -> {
             String pair = row.getLong("room_id") + "/" + row.getLong("user_id");
             members.add(pair);
-            senders.put(pair, new Object[] {row.getString("role"), row.getLong("last_sent_at")});
+            if (slow) {
+              senders.put(pair, new Object[] {row.getString("role"), row.getLong("last_sent_at")});
+            }
           });
           return findBans(connection, batch, lastSeq.keySet(), members, banned);
         })
@@ -383,7 +391,7 @@ final class SendBatcher {
       moderation.sent(pending, now);
       claims.claim(send.attachments(), seq);
       if (send.threadRoot() != null) {
-        threads.reply(pending.roomId(), send.threadRoot(), pending.senderId(), now);
+        threads.reply(pending.roomId(), send.threadRoot(), seq, pending.senderId(), now);
       }
       String roomId = String.valueOf(pending.roomId());
       ChatMessage message = new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
@@ -401,9 +409,7 @@ final class SendBatcher {
       return Future.succeededFuture(after);
     }
     for (ThreadReplies.Root root : threads.updated()) {
-      String roomId = String.valueOf(root.roomId());
-      after.add(() -> vertx.eventBus().publish(Addresses.room(roomId), RoomEvent.of(roomId, RoomEvent.THREAD_UPDATED, 0,
-          new JsonObject().put("room", roomId).put("seq", root.seq()).put("thread", root.thread()))));
+      after.add(() -> ThreadReplies.announce(vertx, root));
     }
     return insert(connection, created)
         .compose(inserted -> claims.write(connection))
@@ -451,9 +457,9 @@ final class SendBatcher {
     markers.forEach((pair, seq) -> {
       int slash = pair.indexOf('/');
       args.addLong(Long.parseLong(pair.substring(0, slash))).addLong(Long.parseLong(pair.substring(slash + 1)))
-          .addLong(seq).addLong(now);
+          .addLong(seq);
     });
-    args.addLong(now);
+    args.addLong(now).addLong(now);
     String rows = String.join(" UNION ALL ", Collections.nCopies(markers.size(), MARKER_ROW));
     return connection.preparedQuery(ADVANCE_READ_MARKERS.formatted(rows)).execute(args);
   }

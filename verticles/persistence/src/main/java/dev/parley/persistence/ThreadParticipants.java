@@ -19,7 +19,8 @@ final class ThreadParticipants {
 
   private static final String PARTICIPANTS = "SELECT DISTINCT m.sender_id FROM messages m"
       + " JOIN room_members rm ON rm.room_id = m.room_id AND rm.user_id = m.sender_id"
-      + " WHERE m.room_id = ? AND (m.seq = ? OR m.thread_root = ? AND m.seq < ?)";
+      + " WHERE m.room_id = ? AND (m.seq = ? OR m.seq IN (SELECT t.seq FROM message_thread_replies t"
+      + " WHERE t.room_id = ? AND t.root_seq = ? AND t.seq < ?))";
 
   private ThreadParticipants() {
   }
@@ -34,7 +35,7 @@ final class ThreadParticipants {
         continue;
       }
       reads.add(shards.ofRoom(root[0]).pool().preparedQuery(PARTICIPANTS)
-          .execute(Tuple.of(root[0], root[1], root[1], root[2]))
+          .execute(Tuple.of(root[0], root[1], root[0], root[1], root[2]))
           .onSuccess(rows -> rows.forEach(row -> participants.get(key).add(row.getLong("sender_id")))));
     }
     return Future.all(reads).map(participants);

@@ -14,14 +14,17 @@ import java.util.function.Function;
 
 /**
  * A thread's replies, for members (issue 13): {@code GET /rooms/{id}/messages/{seq}/thread?after=&limit=} pages
- * the replies of root {@code seq} in ascending seq, on the (room, thread_root, seq) index. Writing replies is the
- * send path's ({@link ThreadReplies}).
+ * the replies of root {@code seq} in ascending seq, on the thread index ({@code message_thread_replies}). Writing
+ * replies is the send path's ({@link ThreadReplies}).
  */
 final class ThreadStore {
 
   private static final String ROOT = "SELECT thread_root, deleted_at FROM messages WHERE room_id = ? AND seq = ?";
-  private static final String REPLIES = "SELECT " + MessageRows.COLUMNS
-      + " FROM messages WHERE room_id = ? AND thread_root = ? AND seq > ? ORDER BY seq LIMIT ?";
+  /** A page of the thread index (V011), then its messages by primary key. */
+  private static final String REPLIES = "SELECT " + MessageRows.COLUMNS + " FROM messages"
+      + " JOIN (SELECT room_id AS reply_room, seq AS reply_seq FROM message_thread_replies"
+      + " WHERE room_id = ? AND root_seq = ? AND seq > ? ORDER BY seq LIMIT ?) page"
+      + " ON room_id = reply_room AND seq = reply_seq ORDER BY seq";
 
   private final Shards shards;
 

@@ -74,7 +74,8 @@ public final class RoomRoutes {
       if (seq == null) {
         throw dev.parley.contract.ParleyException.badRequest("seq", "seq is required");
       }
-      noContent(ctx, messages(RoomActions.READ, inRoom(ctx).put("seq", seq)));
+      // Unlike the v1 WebSocket read frame, a REST read is announced only for users who share read receipts.
+      noContent(ctx, messages(RoomActions.READ, inRoom(ctx).put("seq", seq).put("announce", "ifShared")));
     });
     mountReactionsThreadsPins(api);
   }
@@ -92,6 +93,10 @@ public final class RoomRoutes {
     api.put("/rooms/:roomId/pins/:seq").handler(ctx -> noContent(ctx, messages(RoomActions.PIN, inMessage(ctx))));
     api.delete("/rooms/:roomId/pins/:seq").handler(ctx -> noContent(ctx, messages(RoomActions.UNPIN, inMessage(ctx))));
     api.get("/rooms/:roomId/pins").handler(ctx -> reply(ctx, 200, messages(RoomActions.PINS, inRoom(ctx))));
+    // The caller's own settings (an extension): whether they show up in others' read receipts.
+    api.get("/users/me/settings").handler(ctx -> reply(ctx, 200, messages(RoomActions.SETTINGS, caller(ctx))));
+    api.patch("/users/me/settings").handler(ctx -> reply(ctx, 200, messages(RoomActions.UPDATE_SETTINGS,
+        caller(ctx).put("shareReadReceipts", Requests.jsonBody(ctx).getValue("shareReadReceipts")))));
   }
 
   private void create(RoutingContext ctx) {
