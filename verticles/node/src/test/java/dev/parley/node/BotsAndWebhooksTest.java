@@ -182,6 +182,11 @@ class BotsAndWebhooksTest {
     assertThat(history).hasSize(2);
     assertThat(history.getJsonObject(0).getString("senderId")).isEqualTo(hook.getString("botId"));
     assertThat(history.getJsonObject(0).getBoolean("bot")).isTrue();
+    JsonObject lastMessage = api.get("/rooms", member).bodyAsJsonObject().getJsonArray("rooms").stream()
+        .map(JsonObject.class::cast).filter(mine -> mine.getString("id").equals(room)).findFirst().orElseThrow()
+        .getJsonObject("lastMessage");
+    assertThat(lastMessage.getString("text")).isEqualTo("build 18 started");
+    assertThat(lastMessage.getBoolean("bot")).as(lastMessage.encode()).isTrue();
     JsonObject botUser = api.get("/users?q=hook-", owner).bodyAsJsonObject().getJsonArray("users").stream()
         .map(JsonObject.class::cast).filter(user -> user.getString("id").equals(hook.getString("botId")))
         .findFirst().orElseThrow();

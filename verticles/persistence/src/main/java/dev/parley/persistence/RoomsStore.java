@@ -37,7 +37,7 @@ final class RoomsStore {
   private static final String MY_ROOMS = "SELECT " + RoomRows.ROOM_COLUMNS + """
       , m.role, m.read_seq, lm.sender_id AS lm_sender_id, lm.client_msg_id AS lm_client_msg_id, lm.text AS lm_text,
         lm.reply_to AS lm_reply_to, lm.created_at AS lm_created_at, lm.edited_at AS lm_edited_at,
-        lm.deleted_at AS lm_deleted_at
+        lm.deleted_at AS lm_deleted_at, lm.sender_bot AS lm_sender_bot
       FROM room_members m
       JOIN rooms r ON r.id = m.room_id AND r.deleted_at IS NULL
       LEFT JOIN messages lm ON lm.room_id = r.id AND lm.seq = r.last_seq
@@ -231,7 +231,7 @@ final class RoomsStore {
         room.put("lastMessage", new ChatMessage(ChatMessage.idOf(roomId, seq), roomId, seq,
             String.valueOf(row.getLong("lm_sender_id")), deleted ? null : row.getString("lm_text"),
             row.getLong("lm_created_at"), row.getString("lm_client_msg_id"), row.getLong("lm_reply_to"),
-            row.getLong("lm_edited_at"), deleted).toJson());
+            row.getLong("lm_edited_at"), deleted, null, null, null, null, row.getBoolean("lm_sender_bot")).toJson());
       }
       rooms.add(room);
     }
