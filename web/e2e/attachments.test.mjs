@@ -3,31 +3,18 @@
 // them with a line of text; bob sees the image's thumbnail inline and the PDF as a chip, and downloads the PDF
 // with a click: the same bytes. Then a message of one file and no text. Run by scripts/e2e
 // (PARLEY_E2E_ONLY=attachments runs only this file); screenshots go to target/e2e/attachments/.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { launchChromium } from './browser.mjs';
+import { chromiumForTests, keepEvidence, openPage } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
-const OUT = path.join(process.env.PARLEY_E2E_OUT || path.resolve('target/e2e'), 'attachments');
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
-const WAIT = 15_000;
-
-let browser;
-
-before(async () => {
-  assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const run = chromiumForTests('attachments');
+const OUT = run.out;
 
 // --- files made here ----------------------------------------------------------------------------------------
 
@@ -78,27 +65,10 @@ function pdf(size) {
 
 // --- the page -----------------------------------------------------------------------------------------------
 
-async function openPage(context, who) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.who = who;
-  page.log = [];
-  page.errors = [];
-  page.on('console', (message) => {
-    page.log.push(`${new Date().toISOString()} ${message.type()}: ${message.text()}`);
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      page.errors.push(`${who} console: ${message.text()}`);
-    }
-  });
-  page.on('pageerror', (error) => page.errors.push(`${who}: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 400) page.log.push(`http ${response.status()} ${response.request().method()} ${response.url()}`);
-    if (response.status() >= 400 && response.url().includes('/attachments')) {
-      page.errors.push(`${who}: ${response.status()} ${response.url()}`);
-    }
-  });
-  await page.goto(BASE + '/');
-  return page;
+/** A page whose errors are its script and console errors and failed attachment requests. */
+function open(who, context = {}) {
+  return openPage(run.browser, who, BASE + '/', { context, consoleErrors: true,
+    failedResponse: (response) => response.status() >= 400 && response.url().includes('/attachments') });
 }
 
 async function signUp(page, username) {
@@ -133,15 +103,12 @@ async function dropFile(page, name, type, bytes) {
 }
 
 test('alice sends an image and a PDF; bob sees the thumbnail and downloads the same PDF', async (t) => {
-  const aliceContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const bobContext = await browser.newContext({ viewport: { width: 1100, height: 760 }, acceptDownloads: true });
-  t.after(async () => {
-    await aliceContext.close();
-    await bobContext.close();
-  });
-  const alice = await openPage(aliceContext, 'alice');
-  const bob = await openPage(bobContext, 'bob');
+  const alice = await open('alice');
+  const bob = await open('bob', { acceptDownloads: true });
   const pages = [alice, bob];
+  t.after(async () => {
+    for (const page of pages) await page.context().close();
+  });
   const image = png(640, 480);
   const report = pdf(600_000);
   const notes = pdf(5_000);
@@ -210,10 +177,7 @@ test('alice sends an image and a PDF; bob sees the thumbnail and downloads the s
 
     for (const page of pages) assert.deepEqual(page.errors, [], `${page.who}: errors on the page`);
   } catch (error) {
-    for (const page of pages) {
-      writeFileSync(path.join(OUT, `console-${page.who}.log`), page.log.join('\n') + '\n');
-      await page.screenshot({ path: path.join(OUT, `failed-${page.who}.png`) }).catch(() => {});
-    }
+    await keepEvidence(OUT, pages);
     throw error;
   }
 });

@@ -1,33 +1,37 @@
 // The headless Chromium every browser test uses: Debian's binary, with the flags this closed network needs
 // (no background networking, no component updates, no sync: their connections would be refused). Playwright
-// gives every launch a fresh, empty user-data-dir (and each context is isolated). push.test.mjs launches its own.
+// gives every launch a fresh, empty user-data-dir (and each context is isolated).
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
-export function launchChromium() {
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Chromium with {@code FLAGS} but those in {@code without} (push.test.mjs lets the browser reach its push service). */
+export function launchChromium({ without = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: FLAGS.filter((flag) => !without.includes(flag)),
   });
 }
 
 /**
- * The setup of a browser test file: its output folder `<PARLEY_E2E_OUT>/<name>` (emptied first) and one Chromium,
- * launched before the tests and closed after them. Returns `{out, browser}` (browser set once launched).
+ * The setup of a browser test file: its output folder `<PARLEY_E2E_OUT>/<name>` (emptied first) and one Chromium
+ * (launched with `launch`, see launchChromium), launched before the tests and closed after them. Returns
+ * `{out, browser}` (browser set once launched).
  */
-export function chromiumForTests(name) {
+export function chromiumForTests(name, launch = {}) {
   const run = { out: path.join(process.env.PARLEY_E2E_OUT || path.resolve('target/e2e'), name), browser: null };
   before(async () => {
     assert.ok(process.env.PARLEY_E2E_BASE_URL, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
     rmSync(run.out, { recursive: true, force: true });
     mkdirSync(run.out, { recursive: true });
-    run.browser = await launchChromium();
+    run.browser = await launchChromium(launch);
   });
   after(async () => {
     await run.browser?.close();
@@ -35,28 +39,62 @@ export function chromiumForTests(name) {
   return run;
 }
 
-/** A page of its own context for `who`, keeping its console lines and its script errors and 5xx answers. */
-export async function openPage(browser, who, url, wait = 15_000) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+/** A page of a new context of its own (`options.context`: the context's options, a 1100x760 viewport by default). */
+export async function openPage(browser, who, url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 760 }, ...options.context });
+  return openPageIn(context, who, url, options);
+}
+
+/**
+ * A page for `who` in `context` at `url`, which keeps its console lines, script errors and failed requests in
+ * `page.log` and counts as `page.errors` its script errors and the responses `failedResponse` picks (5xx by
+ * default). Options: `wait` (the default timeout, 15 s), `consoleErrors` (console errors count too, but "Failed
+ * to load resource", which the response says with its URL), `failedResponse`, `dialogs` (confirmations are
+ * accepted and prompts answered with `page.answer`), `beforeGoto(page)` (runs before the page loads).
+ */
+export async function openPageIn(context, who, url, options = {}) {
+  const { wait = 15_000, consoleErrors = false, failedResponse = (response) => response.status() >= 500 } = options;
   const page = await context.newPage();
+  if (options.beforeGoto) await options.beforeGoto(page);
   page.setDefaultTimeout(wait);
   page.who = who;
   page.log = [];
   page.errors = [];
-  page.on('console', (message) => page.log.push(`${message.type()}: ${message.text()}`));
-  page.on('pageerror', (error) => page.errors.push(`${who}: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 500) page.errors.push(`${who}: ${response.status()} ${response.url()}`);
+  const log = (line) => page.log.push(`${new Date().toISOString()} ${line}`);
+  page.on('console', (message) => {
+    log(`${message.type()}: ${message.text()}`);
+    if (consoleErrors && message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      page.errors.push(`${who} console: ${message.text()}`);
+    }
   });
+  page.on('pageerror', (error) => {
+    log(`pageerror: ${error.stack || error.message}`);
+    page.errors.push(`${who}: ${error.message}`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400) log(`http ${response.status()} ${response.request().method()} ${response.url()}`);
+    if (failedResponse(response)) page.errors.push(`${who}: ${response.status()} ${response.url()}`);
+  });
+  if (options.dialogs) page.on('dialog', (dialog) => dialog.accept(dialog.type() === 'prompt' ? page.answer : undefined));
   await page.goto(url);
   return page;
 }
 
+/** After a failure: each open page's console log `console-<who>.log` and screenshot `failed-<prefix>-<who>.png` in `out`. */
+export async function keepEvidence(out, pages, prefix) {
+  for (const page of pages) {
+    writeFileSync(path.join(out, `console-${page.who}.log`), page.log.join('\n') + '\n');
+    const name = prefix ? `failed-${prefix}-${page.who}.png` : `failed-${page.who}.png`;
+    if (!page.isClosed()) await page.screenshot({ path: path.join(out, name) }).catch(() => {});
+  }
+}
+
 /**
- * `step(t, name, body)`: a subtest that screenshots every page of `pages()` into `out` after it, fails on their
- * script errors, and skips once an earlier step failed (the failing step leaves screenshots and console logs).
+ * `step(t, name, body)`: a subtest that screenshots every open page of `pages()` into `out` after it, fails on
+ * their script errors (unless `checkErrors` is false), and skips once an earlier step failed (the failing step
+ * leaves screenshots and console logs, in `failedOut`, by default `out`).
  */
-export function stepper(out, pages) {
+export function stepper(out, pages, { checkErrors = true, failedOut = out } = {}) {
   let stepNo = 0;
   let failed = false;
   return (t, name, body) => t.test(name, { skip: failed ? 'an earlier step failed' : false }, async () => {
@@ -64,14 +102,13 @@ export function stepper(out, pages) {
     const prefix = String(stepNo).padStart(2, '0') + '-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
     try {
       await body();
-      for (const page of pages()) await page.screenshot({ path: path.join(out, `${prefix}-${page.who}.png`) });
-      for (const page of pages()) assert.deepEqual(page.errors, [], `${page.who}: script errors`);
+      for (const page of pages()) {
+        if (!page.isClosed()) await page.screenshot({ path: path.join(out, `${prefix}-${page.who}.png`) });
+      }
+      if (checkErrors) for (const page of pages()) assert.deepEqual(page.errors, [], `${page.who}: script errors`);
     } catch (error) {
       failed = true;
-      for (const page of pages()) {
-        writeFileSync(path.join(out, `console-${page.who}.log`), page.log.join('\n') + '\n');
-        await page.screenshot({ path: path.join(out, `failed-${prefix}-${page.who}.png`) }).catch(() => {});
-      }
+      await keepEvidence(failedOut, pages(), prefix);
       throw error;
     }
   });

@@ -2,99 +2,46 @@
 // browser contexts go through everything the page offers, step by step, with a screenshot of both pages after
 // each step in target/e2e/steps/ (and, when a step fails, both pages' console logs next to them).
 // Run by scripts/e2e, which starts the node and sets PARLEY_E2E_BASE_URL.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium } from './browser.mjs';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { chromiumForTests, openPageIn, stepper } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const OUT = process.env.PARLEY_E2E_OUT || path.resolve('target/e2e');
-const STEPS = path.join(OUT, 'steps');
+const run = chromiumForTests('steps');
+const STEPS = run.out;
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
 const WAIT = 15_000;
 const SIZES = [[390, 844], [768, 1024], [1280, 800]];
 
-let browser;
-
-before(async () => {
-  assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
-  rmSync(STEPS, { recursive: true, force: true });
-  mkdirSync(STEPS, { recursive: true });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-/** A page of the chat client that records its console, script errors and failed requests. */
-async function openPage(context, who, { sockets, clock } = {}) {
-  const page = await context.newPage();
-  if (clock) await page.clock.setFixedTime(clock);
-  if (sockets) {
-    // Passes the page's bridge WebSockets through, keeping a handle to cut them later. While
-    // sockets.holdRegisterMs is set, room registrations reach the server that much later than the frames
-    // after them: the server is slow to put a registration in place.
-    await page.routeWebSocket(/\/eventbus\//, (socket) => {
-      const server = socket.connectToServer();
-      socket.onMessage((data) => {
-        const held = sockets.holdRegisterMs && String(data).includes('\\"type\\":\\"register\\"');
-        if (held) setTimeout(() => server.send(data), sockets.holdRegisterMs);
-        else server.send(data);
+/**
+ * A page of the chat client that records its console, script errors and failed requests; confirmations (delete,
+ * leave, remove) are accepted.
+ */
+function openPage(context, who, { sockets, clock } = {}) {
+  return openPageIn(context, who, BASE + '/', { consoleErrors: true, dialogs: true, beforeGoto: async (page) => {
+    if (clock) await page.clock.setFixedTime(clock);
+    if (sockets) {
+      // Passes the page's bridge WebSockets through, keeping a handle to cut them later. While
+      // sockets.holdRegisterMs is set, room registrations reach the server that much later than the frames
+      // after them: the server is slow to put a registration in place.
+      await page.routeWebSocket(/\/eventbus\//, (socket) => {
+        const server = socket.connectToServer();
+        socket.onMessage((data) => {
+          const held = sockets.holdRegisterMs && String(data).includes('\\"type\\":\\"register\\"');
+          if (held) setTimeout(() => server.send(data), sockets.holdRegisterMs);
+          else server.send(data);
+        });
+        sockets.push({ page: socket, server });
       });
-      sockets.push({ page: socket, server });
-    });
-  }
-  page.setDefaultTimeout(WAIT);
-  page.who = who;
-  page.log = [];
-  page.errors = [];
-  page.on('console', (message) => {
-    page.log.push(`${new Date().toISOString()} ${message.type()}: ${message.text()}`);
-    // A failed request is reported below with its URL.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
-      page.errors.push(`${who} console: ${message.text()}`);
     }
-  });
-  page.on('pageerror', (error) => {
-    page.log.push(`${new Date().toISOString()} pageerror: ${error.stack || error.message}`);
-    page.errors.push(`${who}: ${error.message}`);
-  });
-  page.on('response', (response) => {
-    if (response.status() >= 400) page.log.push(`${new Date().toISOString()} http ${response.status()} ${response.request().method()} ${response.url()}`);
-    if (response.status() >= 500) page.errors.push(`${who}: ${response.status()} ${response.url()}`);
-  });
-  // Confirmations (delete, leave, remove) are accepted.
-  page.on('dialog', (dialog) => dialog.accept());
-  await page.goto(BASE + '/');
-  return page;
+  } });
 }
 
 const pages = {};
-let stepNo = 0;
-let failed = false;
-
 /** One step of the scenario: screenshots of both pages after it; on failure their console logs too. */
-function step(t, name, body) {
-  return t.test(name, { skip: failed ? 'an earlier step failed' : false }, async () => {
-    stepNo += 1;
-    const prefix = String(stepNo).padStart(2, '0') + '-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    try {
-      await body();
-      for (const page of Object.values(pages)) {
-        if (!page.isClosed()) await page.screenshot({ path: path.join(STEPS, `${prefix}-${page.who}.png`) });
-      }
-    } catch (error) {
-      failed = true;
-      for (const page of Object.values(pages)) {
-        writeFileSync(path.join(OUT, `console-${page.who}.log`), page.log.join('\n') + '\n');
-        if (!page.isClosed()) await page.screenshot({ path: path.join(OUT, `failed-${prefix}-${page.who}.png`) }).catch(() => {});
-      }
-      throw error;
-    }
-  });
-}
+const step = stepper(STEPS, () => Object.values(pages), { checkErrors: false, failedOut: OUT });
 
 async function signUp(page, username, displayName) {
   await page.fill('#username', username);
@@ -175,8 +122,8 @@ async function assertConversationFits(page) {
 }
 
 test('two users use every part of the page', async (t) => {
-  const aliceContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const bobContext = await browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const aliceContext = await run.browser.newContext({ viewport: { width: 1100, height: 760 } });
+  const bobContext = await run.browser.newContext({ viewport: { width: 1100, height: 760 } });
   const alice = pages.alice = await openPage(aliceContext, 'alice');
   let bob = pages.bob = await openPage(bobContext, 'bob');
   const aliceName = `alice_${RUN}`;
@@ -482,7 +429,7 @@ test('two users use every part of the page', async (t) => {
   await step(t, 'dates on older messages and day separators', async () => {
     // The same signed-in Alice two days later: dates instead of "Today". A context of its own, with her
     // localStorage, because a page's clock is its context's clock.
-    const laterContext = await browser.newContext({ viewport: { width: 1100, height: 760 },
+    const laterContext = await run.browser.newContext({ viewport: { width: 1100, height: 760 },
       storageState: await aliceContext.storageState() });
     const later = pages.later = await openPage(laterContext, 'alice-two-days-later', { clock: Date.now() + 2 * 86_400_000 });
     await later.locator('#room-title', { hasText: roomName }).waitFor();

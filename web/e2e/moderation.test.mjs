@@ -3,64 +3,27 @@
 // administrator sees the report and deletes the message, the owner bans the member from the member list, and
 // the administrator deactivates them, which signs their page out. Run by scripts/e2e
 // (PARLEY_E2E_ONLY=moderation scripts/e2e), which starts the node with PARLEY_E2E_ADMIN in admin.usernames.
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { launchChromium } from './browser.mjs';
+import { chromiumForTests, openPage, stepper } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const ADMIN = process.env.PARLEY_E2E_ADMIN;
-const OUT = path.join(process.env.PARLEY_E2E_OUT || path.resolve('target/e2e'), 'moderation');
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
-const WAIT = 15_000;
-
-let browser;
+const run = chromiumForTests('moderation');
 const pages = {};
+// Screenshots after each step; the page's script errors are not this test's concern.
+const step = stepper(run.out, () => Object.values(pages), { checkErrors: false });
 
-before(async () => {
-  assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
-  assert.ok(ADMIN, 'PARLEY_E2E_ADMIN is not set: run scripts/e2e');
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchChromium();
-});
+before(() => assert.ok(ADMIN, 'PARLEY_E2E_ADMIN is not set: run scripts/e2e'));
 
-after(async () => {
-  await browser?.close();
-});
-
-/** A page in its own context; confirmations are accepted and prompts answered with {@code answer}. */
-async function openPage(who) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.who = who;
-  page.log = [];
+/** A page in its own context; confirmations are accepted and prompts answered with {@code page.answer}. */
+async function open(who) {
+  const page = await openPage(run.browser, who, BASE + '/',
+    { context: { viewport: { width: 1280, height: 800 } }, dialogs: true });
   page.answer = '';
-  page.on('console', (message) => page.log.push(`${message.type()}: ${message.text()}`));
-  page.on('pageerror', (error) => page.log.push(`pageerror: ${error.stack || error.message}`));
-  page.on('dialog', (dialog) => dialog.accept(dialog.type() === 'prompt' ? page.answer : undefined));
-  await page.goto(BASE + '/');
   pages[who] = page;
   return page;
-}
-
-let failed = false;
-function step(t, name, body) {
-  return t.test(name, { skip: failed ? 'an earlier step failed' : false }, async () => {
-    const prefix = name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    try {
-      await body();
-      for (const page of Object.values(pages)) await page.screenshot({ path: path.join(OUT, `${prefix}-${page.who}.png`) });
-    } catch (error) {
-      failed = true;
-      for (const page of Object.values(pages)) {
-        writeFileSync(path.join(OUT, `console-${page.who}.log`), page.log.join('\n') + '\n');
-        await page.screenshot({ path: path.join(OUT, `failed-${prefix}-${page.who}.png`) }).catch(() => {});
-      }
-      throw error;
-    }
-  });
 }
 
 async function signUp(page, username) {
@@ -88,9 +51,9 @@ test('moderation on the chat page', async (t) => {
   let admin;
 
   await step(t, 'three people sign up; only the administrator gets the admin view', async () => {
-    owner = await openPage('owner');
-    bob = await openPage('bob');
-    admin = await openPage('admin');
+    owner = await open('owner');
+    bob = await open('bob');
+    admin = await open('admin');
     await signUp(owner, ownerName);
     await signUp(bob, bobName);
     await signUp(admin, ADMIN);

@@ -13,35 +13,25 @@
 // GET /push/vapid.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromiumForTests, keepEvidence, openPageIn } from './browser.mjs';
 import { startPushService } from './push-service.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
-const OUT = path.join(process.env.PARLEY_E2E_OUT || path.resolve('target/e2e'), 'push');
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
 const WAIT = 15_000;
 const ZONE = 'Asia/Seoul';
+// Chromium tries its own push service at PushManager.subscribe (see above): background networking and QUIC stay on.
+const run = chromiumForTests('push', { without: ['--disable-quic', '--disable-background-networking'] });
+const OUT = run.out;
 
-let browser;
 let service;
 
 before(async () => {
-  assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
-  mkdirSync(OUT, { recursive: true });
   service = await startPushService();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    timeout: 60_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-component-update',
-      '--disable-sync'],
-  });
 });
 
 after(async () => {
-  await browser?.close();
   await service?.close();
 });
 
@@ -88,15 +78,7 @@ function stubPushManager(local) {
   };
 }
 
-async function openPage(context) {
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.log = [];
-  page.on('console', (message) => page.log.push(`${message.type()}: ${message.text()}`));
-  page.on('pageerror', (error) => page.log.push(`pageerror: ${error.stack || error.message}`));
-  await page.goto(BASE + '/');
-  return page;
-}
+const openPage = (context) => openPageIn(context, 'alice', BASE + '/');
 
 /** Waits for the next push satisfying {@code accept}, sending a message each round: presence is dropped as the
  * socket node sees the page's socket close, until then messages are "online" ones. */
@@ -141,7 +123,7 @@ test('notification settings and desktop notifications', async (t) => {
   const bobName = 'pb' + RUN.slice(0, 8);
   const bob = await rest('POST', '/auth/register', null, { username: bobName, password: 'correct horse battery' });
   const local = service.subscribe();
-  const context = await browser.newContext({ timezoneId: ZONE, viewport: { width: 1280, height: 800 } });
+  const context = await run.browser.newContext({ timezoneId: ZONE, viewport: { width: 1280, height: 800 } });
   await context.grantPermissions(['notifications'], { origin: BASE });
   await context.addInitScript(stubPushManager, local);
   let page = await openPage(context);
@@ -277,10 +259,7 @@ test('notification settings and desktop notifications', async (t) => {
       assert.deepEqual((await rest('GET', '/push/subscriptions', alice.accessToken)).subscriptions, []);
     });
   } catch (error) {
-    if (!page.isClosed()) {
-      writeFileSync(path.join(OUT, 'console.log'), page.log.join('\n') + '\n');
-      await page.screenshot({ path: path.join(OUT, 'failed.png') }).catch(() => {});
-    }
+    if (!page.isClosed()) await keepEvidence(OUT, [page]);
     throw error;
   } finally {
     await context.close();

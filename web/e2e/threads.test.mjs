@@ -1,68 +1,15 @@
 // Reactions, threads, pins and "seen by" (issue 13) in headless Chromium: two users in two browser contexts react
 // to a message, reply in a thread from the side panel, pin a message and see who read theirs. A screenshot of
 // both pages after each step in target/e2e/threads/. Run by scripts/e2e (PARLEY_E2E_ONLY=threads for this alone).
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { launchChromium } from './browser.mjs';
+import { chromiumForTests, openPage, stepper } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
-const OUT = path.join(process.env.PARLEY_E2E_OUT || path.resolve('target/e2e'), 'threads');
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
-const WAIT = 15_000;
-
-let browser;
+const run = chromiumForTests('threads');
 const pages = {};
-
-before(async () => {
-  assert.ok(BASE, 'PARLEY_E2E_BASE_URL is not set: run scripts/e2e');
-  rmSync(OUT, { recursive: true, force: true });
-  mkdirSync(OUT, { recursive: true });
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-async function openPage(who) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  page.who = who;
-  page.log = [];
-  page.errors = [];
-  page.on('console', (message) => page.log.push(`${message.type()}: ${message.text()}`));
-  page.on('pageerror', (error) => page.errors.push(`${who}: ${error.message}`));
-  page.on('response', (response) => {
-    if (response.status() >= 500) page.errors.push(`${who}: ${response.status()} ${response.url()}`);
-  });
-  await page.goto(BASE + '/');
-  return page;
-}
-
-let stepNo = 0;
-let failed = false;
-
-function step(t, name, body) {
-  return t.test(name, { skip: failed ? 'an earlier step failed' : false }, async () => {
-    stepNo += 1;
-    const prefix = String(stepNo).padStart(2, '0') + '-' + name.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-    try {
-      await body();
-      for (const page of Object.values(pages)) await page.screenshot({ path: path.join(OUT, `${prefix}-${page.who}.png`) });
-      for (const page of Object.values(pages)) assert.deepEqual(page.errors, [], `${page.who}: script errors`);
-    } catch (error) {
-      failed = true;
-      for (const page of Object.values(pages)) {
-        writeFileSync(path.join(OUT, `console-${page.who}.log`), page.log.join('\n') + '\n');
-        await page.screenshot({ path: path.join(OUT, `failed-${prefix}-${page.who}.png`) }).catch(() => {});
-      }
-      throw error;
-    }
-  });
-}
+const step = stepper(run.out, () => Object.values(pages));
 
 async function signUp(page, username, displayName) {
   await page.fill('#username', username);
@@ -87,8 +34,8 @@ async function messageAction(page, text, action) {
 }
 
 test('react, reply in a thread, pin and see who read it', async (t) => {
-  const alice = pages.alice = await openPage('alice');
-  const bob = pages.bob = await openPage('bob');
+  const alice = pages.alice = await openPage(run.browser, 'alice', BASE + '/');
+  const bob = pages.bob = await openPage(run.browser, 'bob', BASE + '/');
   const roomName = `threads room ${RUN}`;
   const bobShown = `Bob ${RUN}`;
   t.after(async () => {
