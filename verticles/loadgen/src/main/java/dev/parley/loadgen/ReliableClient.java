@@ -8,38 +8,20 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * One user of scripts/chaos, behaving like a real client that must not lose a message: every send keeps its
- * id until it is acknowledged and is sent again with the same id after a reconnect, after an error and when no
- * answer came within the ack timeout (the server stores it once, per the contract's idempotency); a closed
+ * One user of scripts/chaos, behaving like a real client that must not lose a message: its {@link Outbox} keeps
+ * every send's id until it is acknowledged and sends it again with the same id after a reconnect, after an error
+ * and when no answer came within the ack timeout (the server stores it once, per the contract's idempotency). This
+ * class is the socket's lifecycle and what the client received: a closed
  * socket reconnects after an exponential backoff with jitter, to the other edge after two failures; a socket
  * that heard nothing (not even a pong) for the heartbeat timeout is given up as dead (a frozen node does not
  * close it); after every reconnect it resumes from the highest seq up to which it has every message.
  * Confined to the event loop of its verticle.
  */
 final class ReliableClient {
-
-  /** The acknowledgement of a send: where the server stored it. */
-  record Ack(long seq, String msgId) {
-  }
-
-  private static final class Pending {
-    final String text;
-    final long firstSentNanos;
-    /** When it is sent again if no ack came. */
-    long resendAtNanos;
-    int attempts;
-
-    Pending(String text, long now) {
-      this.text = text;
-      this.firstSentNanos = now;
-      this.resendAtNanos = now;
-    }
-  }
 
   private static final long PING_EVERY_NANOS = 2_000_000_000L;
   private static final long HEARTBEAT_TIMEOUT_NANOS = 8_000_000_000L;
@@ -51,26 +33,19 @@ final class ReliableClient {
   private final WebSocketClient client;
   private final Options options;
   private final Timeline timeline;
-  private final LinkedHashMap<String, Pending> pending = new LinkedHashMap<>();
-  /** Acknowledged sends by client message id. */
-  final Map<String, Ack> acked = new HashMap<>();
+  final Outbox outbox;
   /** The seqs of this user's room that reached this client, and the message id seen at each. */
   final BitSet seen = new BitSet();
   final Map<Long, String> seenIds = new HashMap<>();
   /** The same seq twice on one connection (a server bug; after a resume a repeat is expected and dropped). */
   long repeatsOnOneConnection;
-  /** The same client message id acknowledged at two different seqs. */
-  long conflictingAcks;
   private BitSet seenThisConnection = new BitSet();
   private WebSocket socket;
   private int generation;
   private volatile boolean open;
-  private volatile int pendingCount;
-  private volatile long oldestPendingNanos;
   private boolean sending;
   private int failures;
   private int targetShift;
-  private long counter;
   private long lastFrameNanos;
   private long lastPingNanos;
   private Promise<Void> resumed;
@@ -81,6 +56,7 @@ final class ReliableClient {
     this.client = client;
     this.options = options;
     this.timeline = timeline;
+    this.outbox = new Outbox(user.username, user.room.id, options, timeline);
   }
 
   boolean isOpen() {
@@ -88,12 +64,11 @@ final class ReliableClient {
   }
 
   int pendingCount() {
-    return pendingCount;
+    return outbox.pendingCount();
   }
 
   long oldestPendingNanos(long now) {
-    long first = oldestPendingNanos;
-    return first == 0 ? 0 : now - first;
+    return outbox.oldestPendingNanos(now);
   }
 
   void startSending() {
@@ -190,26 +165,13 @@ final class ReliableClient {
           timeline.reconnects.increment();
         }
         resume();
-        for (Map.Entry<String, Pending> unacked : pending.entrySet()) {
-          if (unacked.getValue().attempts > 0) {
-            timeline.resent.increment();
-          }
-          write(unacked.getKey(), unacked.getValue());
-        }
+        outbox.resendAll(socket);
         if (first != null) {
           first.tryComplete();
         }
       }
-      case "ack" -> onAck(frame.getString("id"), frame.getLong("seq"), frame.getString("msgId"));
-      case "error" -> {
-        String id = frame.getString("id");
-        Pending failed = id == null ? null : pending.get(id);
-        if (failed != null) {
-          timeline.error(frame.getString("code"));
-          // Sent again by tick() after a short backoff with jitter.
-          failed.resendAtNanos = System.nanoTime() + (250 + ThreadLocalRandom.current().nextLong(500)) * 1_000_000L;
-        }
-      }
+      case "ack" -> outbox.onAck(frame.getString("id"), frame.getLong("seq"), frame.getString("msgId"));
+      case "error" -> outbox.onError(frame.getString("id"), frame.getString("code"));
       case "message" -> onMessage(frame.getLong("seq"), frame.getString("id"));
       case "resumed" -> {
         if (resumed != null) {
@@ -219,19 +181,6 @@ final class ReliableClient {
       default -> {
       }
     }
-  }
-
-  private void onAck(String id, Long seq, String msgId) {
-    Pending done = pending.remove(id);
-    Ack previous = acked.get(id);
-    if (previous != null && previous.seq() != seq) {
-      conflictingAcks++;
-    }
-    if (done != null) {
-      acked.put(id, new Ack(seq, msgId));
-      timeline.ack((System.nanoTime() - done.firstSentNanos) / 1000);
-    }
-    gauges();
   }
 
   private void onMessage(long seq, String msgId) {
@@ -273,44 +222,15 @@ final class ReliableClient {
         lastPingNanos = now;
         socket.writeTextMessage("{\"type\":\"ping\"}");
       }
-      for (Map.Entry<String, Pending> unacked : pending.entrySet()) {
-        if (now >= unacked.getValue().resendAtNanos) {
-          if (unacked.getValue().attempts > 0) {
-            timeline.resent.increment();
-          }
-          write(unacked.getKey(), unacked.getValue());
-        }
-      }
-      if (sendDue && sending && pending.size() < options.maxInFlight()) {
-        String id = user.username + "-" + counter++;
-        Pending send = new Pending("chaos " + id, now);
-        pending.put(id, send);
-        timeline.sent.increment();
-        write(id, send);
+      outbox.resendDue(socket, now);
+      if (sendDue && sending) {
+        outbox.sendNext(socket, now);
       }
     } else if (sendDue && sending) {
       // A real client queues what its user typed while offline and sends it when it is back.
-      if (pending.size() < options.maxInFlight()) {
-        String id = user.username + "-" + counter++;
-        pending.put(id, new Pending("chaos " + id, now));
-        timeline.sent.increment();
-      }
+      outbox.sendNext(null, now);
     }
-    gauges();
-  }
-
-  private void write(String id, Pending send) {
-    send.attempts++;
-    // The wait for an ack doubles with each attempt (up to 8 times the ack timeout): a slow server is not
-    // answered with a storm of re-sends.
-    send.resendAtNanos = System.nanoTime() + (options.ackTimeoutMs() * 1_000_000L << Math.min(3, send.attempts - 1));
-    socket.writeTextMessage(new JsonObject().put("type", "send").put("id", id).put("room", user.room.id)
-        .put("text", send.text).encode());
-  }
-
-  private void gauges() {
-    pendingCount = pending.size();
-    oldestPendingNanos = pending.isEmpty() ? 0 : pending.values().iterator().next().firstSentNanos;
+    outbox.gauges();
   }
 
   void close() {

@@ -89,7 +89,7 @@ final class StoreVerifier {
     add(counts, "storedTwice", byClientMsgId.values().stream().filter(n -> n > 1).count());
     long ackedTotal = 0;
     for (ReliableClient client : clients) {
-      for (Map.Entry<String, ReliableClient.Ack> ack : client.acked.entrySet()) {
+      for (Map.Entry<String, Outbox.Ack> ack : client.outbox.acked.entrySet()) {
         ackedTotal++;
         JsonObject at = bySeq.get(ack.getValue().seq());
         if (at == null) {
@@ -115,7 +115,7 @@ final class StoreVerifier {
       add(counts, "receiverWrongId", wrongId);
       add(counts, "receiverDeliveries", client.seen.cardinality());
       add(counts, "repeatsOnOneConnection", client.repeatsOnOneConnection);
-      add(counts, "conflictingAcks", client.conflictingAcks);
+      add(counts, "conflictingAcks", client.outbox.conflictingAcks);
       add(counts, "unackedAtEnd", client.pendingCount());
     }
     add(counts, "acked", ackedTotal);
