@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
 import dev.parley.common.testing.TestSocket;
-import dev.parley.common.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
@@ -60,13 +59,7 @@ class ClusterFailoverTest {
 
   @AfterAll
   static void stop() {
-    for (NodeProcess node : new NodeProcess[] {edge1, edge2, core}) {
-      if (node != null) {
-        node.kill();
-      }
-    }
-    Await.result(TestDatabases.drop(client, TestConfig.config(SHARED)));
-    Await.result(client.close());
+    NodeProcess.stopAll(client, SHARED, edge1, edge2, core);
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
-import dev.parley.common.testing.TestDatabases;
 import dev.parley.node.ApiClient.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -46,26 +45,16 @@ class CoreFailoverTest {
   @BeforeAll
   static void start() {
     client = Vertx.vertx();
-    Map<String, String> core1Env = NodeProcess.environment(SHARED);
-    Map<String, String> core2Env = NodeProcess.environment(SHARED);
-    Map<String, String> edgeEnv = NodeProcess.environment(SHARED);
-    ApiClient.pinCluster(core1Env, core2Env, edgeEnv);
-    core1 = NodeProcess.start("core-1", CORE, core1Env).awaitReady(client, 1);
-    core2 = NodeProcess.start("core-2", CORE, core2Env);
-    edge = NodeProcess.start("edge", EDGE, edgeEnv);
-    core2.awaitReady(client, 3);
-    edge.awaitReady(client, 3);
+    NodeProcess[] nodes = NodeProcess.cluster(client, SHARED, new NodeProcess.Spec("core-1", CORE),
+        new NodeProcess.Spec("core-2", CORE), new NodeProcess.Spec("edge", EDGE));
+    core1 = nodes[0];
+    core2 = nodes[1];
+    edge = nodes[2];
   }
 
   @AfterAll
   static void stop() {
-    for (NodeProcess node : new NodeProcess[] {edge, core1, core2}) {
-      if (node != null) {
-        node.kill();
-      }
-    }
-    Await.result(TestDatabases.drop(client, TestConfig.config(SHARED)));
-    Await.result(client.close());
+    NodeProcess.stopAll(client, SHARED, edge, core1, core2);
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
-import dev.parley.common.testing.TestDatabases;
 import dev.parley.node.ApiClient.User;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -51,26 +50,16 @@ class HookFailoverTest {
     SHARED.put("PARLEY_HOOKS_CURSORSAVEMS", "200");
     SHARED.put("PARLEY_HOOKS_LEADERRETRYMS", "500");
     client = Vertx.vertx();
-    Map<String, String> coreEnv = NodeProcess.environment(SHARED);
-    Map<String, String> aEnv = NodeProcess.environment(SHARED);
-    Map<String, String> bEnv = NodeProcess.environment(SHARED);
-    ApiClient.pinCluster(coreEnv, aEnv, bEnv);
-    core = NodeProcess.start("core", CORE, coreEnv).awaitReady(client, 1);
-    hooksA = NodeProcess.start("hooks-a", HOOKS, aEnv);
-    hooksB = NodeProcess.start("hooks-b", HOOKS, bEnv);
-    hooksA.awaitReady(client, 3);
-    hooksB.awaitReady(client, 3);
+    NodeProcess[] nodes = NodeProcess.cluster(client, SHARED, new NodeProcess.Spec("core", CORE),
+        new NodeProcess.Spec("hooks-a", HOOKS), new NodeProcess.Spec("hooks-b", HOOKS));
+    core = nodes[0];
+    hooksA = nodes[1];
+    hooksB = nodes[2];
   }
 
   @AfterAll
   static void stop() {
-    for (NodeProcess node : new NodeProcess[] {hooksA, hooksB, core}) {
-      if (node != null) {
-        node.kill();
-      }
-    }
-    Await.result(TestDatabases.drop(client, TestConfig.config(SHARED)));
-    Await.result(client.close());
+    NodeProcess.stopAll(client, SHARED, hooksA, hooksB, core);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.parley.node;
 
 import dev.parley.common.testing.Await;
 import dev.parley.common.testing.TestConfig;
+import dev.parley.common.testing.TestDatabases;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -42,6 +43,44 @@ final class NodeProcess {
 
   static NodeProcess start(String name, String deployJson, Map<String, String> env) {
     return start(name, deployJson, env, "512m");
+  }
+
+  /** A node of {@link #cluster}: its name and what it deploys. */
+  record Spec(String name, String deployJson) {
+  }
+
+  /**
+   * The cluster of a kill test: a process per spec, each with {@link #environment} of {@code shared}, all pinned
+   * to one member list; the first is ready alone before the others start, then all are ready as members of one
+   * cluster. In the order of the specs.
+   */
+  @SuppressWarnings("unchecked")
+  static NodeProcess[] cluster(Vertx client, Map<String, String> shared, Spec... specs) {
+    Map<String, String>[] envs = new Map[specs.length];
+    for (int i = 0; i < specs.length; i++) {
+      envs[i] = environment(shared);
+    }
+    ApiClient.pinCluster(envs);
+    NodeProcess[] nodes = new NodeProcess[specs.length];
+    nodes[0] = start(specs[0].name(), specs[0].deployJson(), envs[0]).awaitReady(client, 1);
+    for (int i = 1; i < specs.length; i++) {
+      nodes[i] = start(specs[i].name(), specs[i].deployJson(), envs[i]);
+    }
+    for (int i = 1; i < specs.length; i++) {
+      nodes[i].awaitReady(client, specs.length);
+    }
+    return nodes;
+  }
+
+  /** The end of a kill test: kill -9 of the nodes still there (null: never started), its database dropped, the client closed. */
+  static void stopAll(Vertx client, Map<String, String> shared, NodeProcess... nodes) {
+    for (NodeProcess node : nodes) {
+      if (node != null) {
+        node.kill();
+      }
+    }
+    Await.result(TestDatabases.drop(client, TestConfig.config(shared)));
+    Await.result(client.close());
   }
 
   /** A node with a heap of {@code maxHeap} ({@code -Xmx}): tests that what streams never needs more. */
