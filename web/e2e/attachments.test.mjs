@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { chromiumForTests, keepEvidence, openPage } from './browser.mjs';
+import { chromiumForTests, keepEvidence, openPage, signUp } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
@@ -69,15 +69,6 @@ function pdf(size) {
 function open(who, context = {}) {
   return openPage(run.browser, who, BASE + '/', { context, consoleErrors: true,
     failedResponse: (response) => response.status() >= 400 && response.url().includes('/attachments') });
-}
-
-async function signUp(page, username) {
-  await page.fill('#username', username);
-  await page.fill('#password', 'correct horse battery');
-  await page.click('#signup');
-  await page.locator('#chat-view').waitFor({ state: 'visible' });
-  await page.locator('#conn-status[data-state="open"]').waitFor();
-  return page.evaluate(() => JSON.parse(localStorage.getItem('parley.session')).user.id);
 }
 
 /** Calls the API as the page's user (setup only). */

@@ -80,6 +80,17 @@ export async function openPageIn(context, who, url, options = {}) {
   return page;
 }
 
+/** Signs `username` up on the page (with `displayName` if given); the user's id once the chat view is connected. */
+export async function signUp(page, username, displayName) {
+  await page.fill('#username', username);
+  await page.fill('#password', 'correct horse battery');
+  if (displayName !== undefined) await page.fill('#display-name', displayName);
+  await page.click('#signup');
+  await page.locator('#chat-view').waitFor({ state: 'visible' });
+  await page.locator('#conn-status[data-state="open"]').waitFor();
+  return page.evaluate(() => JSON.parse(localStorage.getItem('parley.session')).user.id);
+}
+
 /** After a failure: each open page's console log `console-<who>.log` and screenshot `failed-<prefix>-<who>.png` in `out`. */
 export async function keepEvidence(out, pages, prefix) {
   for (const page of pages) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromiumForTests, openPageIn, stepper } from './browser.mjs';
+import { chromiumForTests, openPageIn, signUp, stepper } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const OUT = process.env.PARLEY_E2E_OUT || path.resolve('target/e2e');
@@ -42,16 +42,6 @@ function openPage(context, who, { sockets, clock } = {}) {
 const pages = {};
 /** One step of the scenario: screenshots of both pages after it; on failure their console logs too. */
 const step = stepper(STEPS, () => Object.values(pages), { checkErrors: false, failedOut: OUT });
-
-async function signUp(page, username, displayName) {
-  await page.fill('#username', username);
-  await page.fill('#password', 'correct horse battery');
-  await page.fill('#display-name', displayName);
-  await page.click('#signup');
-  await page.locator('#chat-view').waitFor({ state: 'visible' });
-  await page.locator('#conn-status[data-state="open"]').waitFor();
-  return page.evaluate(() => JSON.parse(localStorage.getItem('parley.session')).user.id);
-}
 
 const message = (page, text) => page.locator('#messages li.message', { hasText: text });
 /** The message whose text is exactly {@code text} ("filler 1", not "filler 10"). */

@@ -5,7 +5,7 @@
 // (PARLEY_E2E_ONLY=moderation scripts/e2e), which starts the node with PARLEY_E2E_ADMIN in admin.usernames.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromiumForTests, openPage, stepper } from './browser.mjs';
+import { chromiumForTests, openPage, signUp, stepper } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const ADMIN = process.env.PARLEY_E2E_ADMIN;
@@ -24,14 +24,6 @@ async function open(who) {
   page.answer = '';
   pages[who] = page;
   return page;
-}
-
-async function signUp(page, username) {
-  await page.fill('#username', username);
-  await page.fill('#password', 'correct horse battery');
-  await page.click('#signup');
-  await page.locator('#chat-view').waitFor({ state: 'visible' });
-  await page.locator('#conn-status[data-state="open"]').waitFor();
 }
 
 const member = (page, name) => page.locator('#member-list li', { hasText: name });

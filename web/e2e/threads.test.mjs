@@ -3,21 +3,13 @@
 // both pages after each step in target/e2e/threads/. Run by scripts/e2e (PARLEY_E2E_ONLY=threads for this alone).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromiumForTests, openPage, stepper } from './browser.mjs';
+import { chromiumForTests, openPage, signUp, stepper } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
 const run = chromiumForTests('threads');
 const pages = {};
 const step = stepper(run.out, () => Object.values(pages));
-
-async function signUp(page, username, displayName) {
-  await page.fill('#username', username);
-  await page.fill('#password', 'correct horse battery');
-  await page.fill('#display-name', displayName);
-  await page.click('#signup');
-  await page.locator('#conn-status[data-state="open"]').waitFor();
-}
 
 const message = (page, text) => page.locator('#messages li.message', { hasText: text });
 
