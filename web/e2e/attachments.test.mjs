@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { chromiumForTests, keepEvidence, openPage, signUp } from './browser.mjs';
+import { apiAs, chromiumForTests, keepEvidence, openPage, signUp } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const RUN = process.env.PARLEY_E2E_RUN_ID || Date.now().toString(36);
@@ -69,16 +69,6 @@ function pdf(size) {
 function open(who, context = {}) {
   return openPage(run.browser, who, BASE + '/', { context, consoleErrors: true,
     failedResponse: (response) => response.status() >= 400 && response.url().includes('/attachments') });
-}
-
-/** Calls the API as the page's user (setup only). */
-function apiAs(page, method, apiPath, body) {
-  return page.evaluate(async ({ method, apiPath, body }) => {
-    const { accessToken } = JSON.parse(localStorage.getItem('parley.session'));
-    const response = await fetch('/api/v1' + apiPath, { method, body: body && JSON.stringify(body),
-      headers: { Authorization: 'Bearer ' + accessToken, 'Content-Type': 'application/json' } });
-    return { status: response.status, body: await response.json() };
-  }, { method, apiPath, body });
 }
 
 /** Drops a file on the open room as a user dragging it from the desktop would. */

@@ -91,6 +91,16 @@ export async function signUp(page, username, displayName) {
   return page.evaluate(() => JSON.parse(localStorage.getItem('parley.session')).user.id);
 }
 
+/** Calls the API as the page's signed-in user, for setup only: `{status, body}` (the body as text). */
+export function apiAs(page, method, apiPath, body) {
+  return page.evaluate(async ({ method, apiPath, body }) => {
+    const { accessToken } = JSON.parse(localStorage.getItem('parley.session'));
+    const response = await fetch('/api/v1' + apiPath, { method, body: body && JSON.stringify(body),
+      headers: { Authorization: 'Bearer ' + accessToken, 'Content-Type': 'application/json' } });
+    return { status: response.status, body: await response.text() };
+  }, { method, apiPath, body });
+}
+
 /** After a failure: each open page's console log `console-<who>.log` and screenshot `failed-<prefix>-<who>.png` in `out`. */
 export async function keepEvidence(out, pages, prefix) {
   for (const page of pages) {

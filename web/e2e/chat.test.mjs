@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { chromiumForTests, openPageIn, signUp, stepper } from './browser.mjs';
+import { apiAs, chromiumForTests, openPageIn, signUp, stepper } from './browser.mjs';
 
 const BASE = process.env.PARLEY_E2E_BASE_URL;
 const OUT = process.env.PARLEY_E2E_OUT || path.resolve('target/e2e');
@@ -69,16 +69,6 @@ async function messageAction(page, text, action) {
   const item = message(page, text).last();
   await item.hover();
   await item.locator(`button.${action}`).click();
-}
-
-/** Calls the API as the page's user (for bulk setup only; everything a user does goes through the page). */
-function apiAs(page, method, apiPath, body) {
-  return page.evaluate(async ({ method, apiPath, body }) => {
-    const { accessToken } = JSON.parse(localStorage.getItem('parley.session'));
-    const response = await fetch('/api/v1' + apiPath, { method, body: body && JSON.stringify(body),
-      headers: { Authorization: 'Bearer ' + accessToken, 'Content-Type': 'application/json' } });
-    return { status: response.status, body: await response.text() };
-  }, { method, apiPath, body });
 }
 
 /** Every visible form control has an accessible name (a label or aria-label). */
