@@ -99,12 +99,24 @@ final class PeerCheck {
 
   /** The registrations of {@code address}, or a failure if the registry does not answer within the timeout. */
   private Future<List<RegistrationInfo>> registrations(String address) {
+    // The cluster manager completes the promise it is given with complete(), which throws once the timeout below
+    // has failed it ("Promise already completed", logged as an unhandled exception in chaos runs): it gets a
+    // promise of its own, passed on with tryComplete/tryFail.
+    Promise<List<RegistrationInfo>> read = Promise.promise();
+    clusterManager.getRegistrations(address, read);
     Promise<List<RegistrationInfo>> registrations = Promise.promise();
-    clusterManager.getRegistrations(address, registrations);
     // A read whose partition lives on a frozen or unreachable member waits for Hazelcast's own timeouts: don't.
     long timer = vertx.setTimer(timeoutMs, expired -> registrations.tryFail("did not answer within " + timeoutMs
         + " ms"));
-    return registrations.future().onComplete(done -> vertx.cancelTimer(timer));
+    read.future().onComplete(answer -> {
+      vertx.cancelTimer(timer);
+      if (answer.succeeded()) {
+        registrations.tryComplete(answer.result());
+      } else {
+        registrations.tryFail(answer.cause());
+      }
+    });
+    return registrations.future();
   }
 
   /** How many current members run the service at {@code address}, and how many of them answer a ping. */
