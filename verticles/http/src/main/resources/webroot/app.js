@@ -139,17 +139,21 @@ function onUserEvent(event) {
 function onBridgeOpen(reconnected) {
   if (reconnected) {
     // Back after a disconnect: what happened meanwhile (unread counts, the open room's missed messages). These
-    // reads also find a session revoked meanwhile (401, then the refresh fails and the page signs out).
+    // reads also find a session revoked meanwhile (401, then the refresh fails and the page signs out); the
+    // notifications are read again once the user's events are live (onUserEventsLive).
     loadRooms();
-    loadNotifications();
     if (state.current) catchUp(state.current);
   }
   if (state.current) bridge.confirm(state.current.id);
 }
 
-/** The user's events now reach the page: rooms I was added to before that are in a list read now. */
+/**
+ * The user's events now reach the page: rooms I was added to and notifications stored before that are in lists
+ * read now.
+ */
 function onUserEventsLive() {
   loadRooms();
+  loadNotifications();
 }
 
 // --- start ------------------------------------------------------------------------------------------------
