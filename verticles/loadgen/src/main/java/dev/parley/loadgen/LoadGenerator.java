@@ -126,29 +126,40 @@ public final class LoadGenerator {
       stats.ackLatency.reset();
       stats.deliveryLatency.reset();
       loops.forEach(LoadVerticle::startSending);
+      double cpuAtSteady = cpuAtSendStart;
+      long deliveredAtSteady = 0;
+      long[] writesAtSteady = writesAtSendStart;
       if (options.warmupSeconds() > 0) {
         // Latency percentiles describe the steady state: the first seconds (JIT, connection pools) are dropped.
         awaitTime(options.warmupSeconds());
         stats.ackLatency.reset();
         stats.deliveryLatency.reset();
-        // Server CPU too describes the steady state, not the connect ramp and the warm-up.
+        // Server CPU too describes the steady state, not the connect ramp and the warm-up (JIT compiling).
         probe.start();
+        cpuAtSteady = probe.cpuSeconds();
+        deliveredAtSteady = stats.delivered.sum();
+        writesAtSteady = probe.writes();
         say("warm-up of %d s over: latency percentiles and server CPU restart", options.warmupSeconds());
       }
       awaitTime(Math.max(1, options.durationSeconds() - options.warmupSeconds()));
       loops.forEach(LoadVerticle::stopSending);
       double sendSeconds = (System.nanoTime() - sendStart) / 1e9;
       awaitTime(options.drainSeconds());
-      // The server's CPU from the first send to the end of the drain: what the deliveries cost it.
-      double serverCpu = probe.cpuSeconds() - cpuAtSendStart;
+      // What the deliveries cost the server: its CPU from the end of the warm-up to the end of the drain (the
+      // steady state), and from the first send (warm-up and JIT included) as the whole-run figure.
+      double cpuNow = probe.cpuSeconds();
+      double serverCpu = cpuNow - cpuAtSteady;
+      double wholeRunCpu = cpuNow - cpuAtSendStart;
       if (probe.enabled() && serverCpu > 0) {
+        long delivered = Math.max(1, stats.delivered.sum() - deliveredAtSteady);
         summary.put("serverCpuSeconds", round(serverCpu));
-        summary.put("deliveriesPerServerCpuSecond", round(stats.delivered.sum() / serverCpu));
+        summary.put("deliveriesPerServerCpuSecond", round(delivered / serverCpu));
+        summary.put("wholeRunServerCpuSeconds", round(wholeRunCpu));
+        summary.put("wholeRunDeliveriesPerServerCpuSecond", round(stats.delivered.sum() / wholeRunCpu));
         // The physical cost per delivery: the server's write system calls and bytes written, over all its sockets.
         long[] writes = probe.writes();
-        long delivered = Math.max(1, stats.delivered.sum());
-        summary.put("serverWriteSyscallsPerDelivery", round((writes[0] - writesAtSendStart[0]) / (double) delivered));
-        summary.put("serverBytesWrittenPerDelivery", round((writes[1] - writesAtSendStart[1]) / (double) delivered));
+        summary.put("serverWriteSyscallsPerDelivery", round((writes[0] - writesAtSteady[0]) / (double) delivered));
+        summary.put("serverBytesWrittenPerDelivery", round((writes[1] - writesAtSteady[1]) / (double) delivered));
       }
       Map<Setup.Room, Integer> connected = connectedMembers();
       long lost = deliveries.lost(connected);
