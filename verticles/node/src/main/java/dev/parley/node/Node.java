@@ -85,8 +85,9 @@ final class Node {
               vertx.close().onComplete(closed -> started.fail(deployed.cause()));
               return;
             }
-            LOG.info("node '{}' ready to serve: {} in {} ms, cluster of {}", settings.string("node.name"),
-                node.deployed, (System.nanoTime() - startedAt) / 1_000_000, clusterManager.getNodes().size());
+            LOG.info("node '{}' ready to serve: {} in {} ms, cluster of {}, {} transport", settings.string("node.name"),
+                node.deployed, (System.nanoTime() - startedAt) / 1_000_000, clusterManager.getNodes().size(),
+                vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
             started.complete(node);
           });
         });
@@ -152,6 +153,8 @@ final class Node {
    */
   static VertxOptions vertxOptions(Settings settings) {
     VertxOptions options = new VertxOptions()
+        // Linux epoll when its native library loads (it ships in the fat jar); JDK NIO elsewhere.
+        .setPreferNativeTransport(settings.bool("node.nativeTransport", true))
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
     EventBusOptions eventBus = options.getEventBusOptions()
         .setHost(settings.string("cluster.host"))
