@@ -61,6 +61,11 @@ final class WebSocketEndpoint {
               + "(socket.maxConnectionsPerAddress)").toErrorBody().encode());
       return;
     }
+    if (config.flushDelayMs() >= 0) {
+      // Flushes are merged per event-loop turn (or flushDelayMs): one system call for several frames.
+      VertxInternals.channel(ctx.request()).pipeline().addFirst("parley-flush-coalescer",
+          new FlushCoalescer(config.flushDelayMs(), Math.min(65_536, config.writeQueueMaxBytes() / 4)));
+    }
     ctx.request().toWebSocket().onFailure(failed -> release.run()).onSuccess(socket -> {
       // The place is freed however the socket ends (the session's close handlers are installed later).
       socket.endHandler(ended -> release.run());

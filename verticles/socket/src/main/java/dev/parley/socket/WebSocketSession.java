@@ -42,7 +42,7 @@ final class WebSocketSession extends Session {
     this.holding = true;
   }
 
-  /** Writes the frame's shared bytes as one text frame ({@link SharedTextFrames}). */
+  /** Writes the frame's shared bytes as one text frame ({@link VertxInternals#textFrame}). */
   @Override
   void transmit(String address, Frame frame) {
     Buffer bytes = frame.bytes();
@@ -50,7 +50,7 @@ final class WebSocketSession extends Session {
       // Over the codec's frame size: Vert.x splits it into continuation frames.
       socket.writeTextMessage(frame.text);
     } else {
-      socket.writeFrame(SharedTextFrames.of(bytes));
+      socket.writeFrame(VertxInternals.textFrame(bytes));
     }
   }
 
