@@ -150,11 +150,12 @@ abstract class Session {
 
   // --- inbound events ---------------------------------------------------------------------------------------
 
-  /** {@code address} and {@code frame}: the event's room address and frame, shared by the room's sessions. */
+  /**
+   * A room event other than a new message (those go straight to the room's {@link RoomStream}s). {@code address}
+   * and {@code frame}: the event's room address and frame, shared by the room's sessions.
+   */
   void onRoomEvent(RoomEvent event, String address, Frame frame) {
-    // One lookup per recipient: this runs for every member's socket of every event.
-    RoomStream stream = closed ? null : rooms.get(event.roomId());
-    if (stream == null) {
+    if (closed || !rooms.containsKey(event.roomId())) {
       return;
     }
     if (event.userId() != null && event.userId().equals(userId())) {
@@ -171,11 +172,7 @@ abstract class Session {
       }
       return;
     }
-    if (RoomEvent.MESSAGE.equals(event.type())) {
-      stream.onMessage(event.seq(), frame);
-    } else {
-      write(address, frame);
-    }
+    write(address, frame);
   }
 
   /** A WebSocket gets its user's events always; a bridge socket once it registered its user address. */

@@ -11,8 +11,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -39,9 +41,35 @@ final class SessionHub {
 
   /** A room followed by local sessions: its clustered consumer and who gets its events. */
   private static final class RoomChannel {
-    final Set<Session> sessions = new HashSet<>();
+    final Set<Session> sessions = new LinkedHashSet<>();
     MessageConsumer<RoomEvent> consumer;
     Future<Void> ready;
+    /**
+     * The followers and their streams of this room as arrays, rebuilt on the first event after a follow or an
+     * unfollow (null until then): a message's fan-out walks an array, with no per-recipient map lookup or copy.
+     */
+    private Session[] members;
+    private RoomStream[] streams;
+
+    void changed() {
+      members = null;
+      streams = null;
+    }
+
+    Session[] members() {
+      if (members == null) {
+        members = sessions.toArray(new Session[0]);
+      }
+      return members;
+    }
+
+    RoomStream[] streams(String roomId) {
+      if (streams == null) {
+        streams = sessions.stream().map(session -> session.rooms.get(roomId)).filter(Objects::nonNull)
+            .toArray(RoomStream[]::new);
+      }
+      return streams;
+    }
   }
 
   SessionHub(Vertx vertx, SocketConfig config, SocketMetrics metrics, Presence presence, SocketAuth auth,
@@ -135,7 +163,9 @@ final class SessionHub {
       channels.put(roomId, created);
       channel = created;
     }
-    channel.sessions.add(session);
+    if (channel.sessions.add(session)) {
+      channel.changed();
+    }
     return channel.ready;
   }
 
@@ -145,21 +175,29 @@ final class SessionHub {
       stream.close();
     }
     RoomChannel channel = channels.get(roomId);
-    if (channel != null && channel.sessions.remove(session) && channel.sessions.isEmpty()) {
-      channels.remove(roomId);
-      channel.consumer.unregister();
+    if (channel != null && channel.sessions.remove(session)) {
+      channel.changed();
+      if (channel.sessions.isEmpty()) {
+        channels.remove(roomId);
+        channel.consumer.unregister();
+      }
     }
   }
 
   private void deliver(RoomChannel channel, Message<RoomEvent> message) {
     RoomEvent event = message.body();
+    Frame frame = new Frame(event.frame());
     if (RoomEvent.MESSAGE.equals(event.type())) {
       metrics.deliveryLatency(event.frame());
-    }
-    String address = Addresses.room(event.roomId());
-    Frame frame = new Frame(event.frame());
-    for (Session session : new ArrayList<>(channel.sessions)) {
-      session.onRoomEvent(event, address, frame);
+      // Each follower's stream orders, holds or fills (a stream closes when its session leaves the room).
+      for (RoomStream stream : channel.streams(event.roomId())) {
+        stream.onMessage(event.seq(), frame);
+      }
+    } else {
+      String address = Addresses.room(event.roomId());
+      for (Session session : channel.members()) {
+        session.onRoomEvent(event, address, frame);
+      }
     }
     metrics.reportDelivered();
   }
