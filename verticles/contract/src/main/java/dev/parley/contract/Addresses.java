@@ -174,4 +174,11 @@ public final class Addresses {
    * hooks verticle reloads its hooks.
    */
   public static final String HOOKS_CHANGED = "parley.events.hooks";
+  /**
+   * Only the delivering hooks instance consumes it: {@code {hookId, roomId}}; it reloads its hooks and answers
+   * once they are in place. A create or delete answers its client after that, so every event committed after
+   * the answer is matched against the change (the {@link #HOOKS_CHANGED} announcement alone could reach the
+   * deliverer after the room's next events, and a new hook then missed them).
+   */
+  public static final String HOOKS_RELOAD = "parley.hooks.reload";
 }

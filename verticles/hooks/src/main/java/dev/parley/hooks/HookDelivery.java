@@ -11,6 +11,7 @@ import dev.parley.contract.UserEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -44,6 +45,8 @@ final class HookDelivery {
   private final PendingEvents pending;
   private final HookRegistry registry;
   private long reloadTimer = -1;
+  /** Completed once this term follows the stream. */
+  private final Promise<Void> started = Promise.promise();
   private long saveTimer = -1;
   private boolean stopped;
   private volatile boolean following;
@@ -56,7 +59,8 @@ final class HookDelivery {
     this.requests = requests;
     this.meters = meters;
     this.follower = new EventFollower(vertx, settings, CURSOR, this::apply);
-    this.cursors = new StreamCursors(requests, CURSOR);
+    // A first start replays what the outbox kept: hooks created before it get the events since their creation.
+    this.cursors = new StreamCursors(requests, CURSOR, false);
     this.pending = new PendingEvents(follower.shards());
     this.registry = new HookRegistry(vertx, config, sender, requests, new HookQueue.Listener() {
       @Override
@@ -93,8 +97,12 @@ final class HookDelivery {
         });
   }
 
-  void reload() {
-    registry.reload();
+  /**
+   * Completes when this deliverer follows the stream and the hooks as they are now in MySQL are in place (a first
+   * start begins at the stream's end: a hook created before that point would miss what came in between).
+   */
+  Future<Void> reload() {
+    return started.future().compose(following -> registry.reload());
   }
 
   int backlog() {
@@ -116,6 +124,7 @@ final class HookDelivery {
         .onSuccess(positions -> {
           if (!stopped) {
             following = true;
+            started.tryComplete();
             LOG.info("hooks: delivering, following the stream after {}", Arrays.toString(positions));
             follower.start(positions).onFailure(failure -> LOG.error("hooks: cannot follow the stream", failure));
           }
@@ -140,7 +149,7 @@ final class HookDelivery {
         }
         for (HookQueue queue : registry.ofRoom(event.roomId())) {
           Hook hook = queue.hook();
-          if (!hook.wants(type)) {
+          if (!hook.wants(type, event.at())) {
             continue;
           }
           HookQueue.Delivery delivery = new HookQueue.Delivery(event.shard(), event.id(), HookPayload.eventId(event),

@@ -4,6 +4,7 @@ import dev.parley.common.bus.ServiceRequests;
 import dev.parley.contract.Addresses;
 import dev.parley.contract.IntegrationActions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ final class HookRegistry {
   private final Map<String, HookQueue> byId = new HashMap<>();
   private final Map<String, List<HookQueue>> byRoom = new HashMap<>();
   private Future<Void> reloading = Future.succeededFuture();
-  private boolean again;
+  /** The reload asked for while one ran (null when none waits). */
+  private Promise<Void> again;
 
   HookRegistry(Vertx vertx, HooksConfig config, HookSender sender, ServiceRequests requests,
       HookQueue.Listener listener, Consumer<List<HookQueue.Delivery>> dropped) {
@@ -43,14 +45,19 @@ final class HookRegistry {
 
   /** Completes when the hooks of the latest reload requested so far are in place. */
   Future<Void> ready() {
-    return reloading;
+    return again != null ? again.future() : reloading;
   }
 
-  /** Reads the hooks again; a reload asked for while one runs is done once after it. */
+  /**
+   * Reads the hooks again; completes when what MySQL held at this call is in place. Reloads asked for while one
+   * runs are done together, once, right after it (the running one may have read before their change).
+   */
   Future<Void> reload() {
     if (!reloading.isComplete()) {
-      again = true;
-      return reloading;
+      if (again == null) {
+        again = Promise.promise();
+      }
+      return again.future();
     }
     reloading = requests.<JsonObject>idempotent(Addresses.PERSISTENCE_INTEGRATIONS, IntegrationActions.ACTIVE_HOOKS,
             new JsonObject())
@@ -60,9 +67,10 @@ final class HookRegistry {
           return (Void) null;
         })
         .eventually(() -> {
-          if (again) {
-            again = false;
-            vertx.runOnContext(next -> reload());
+          Promise<Void> waiting = again;
+          if (waiting != null) {
+            again = null;
+            vertx.runOnContext(next -> reload().onComplete(waiting));
           }
           return Future.succeededFuture();
         });

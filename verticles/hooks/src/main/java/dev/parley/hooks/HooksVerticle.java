@@ -42,6 +42,8 @@ public final class HooksVerticle extends VerticleBase {
   private LeaderLock lock;
   private HookDelivery delivery;
   private MessageConsumer<Object> changes;
+  /** Registered while this instance delivers (Addresses.HOOKS_RELOAD). */
+  private MessageConsumer<Object> reloads;
   private MessageConsumer<JsonObject> healthCheck;
 
   @Override
@@ -70,6 +72,11 @@ public final class HooksVerticle extends VerticleBase {
             LOG.info("hooks: this instance delivers (term {})", term);
             delivery = new HookDelivery(vertx, settings, config, requests, sender, meters);
             delivery.start();
+            reloads = vertx.eventBus().consumer(Addresses.HOOKS_RELOAD, change -> {
+              HookDelivery current = delivery;
+              (current == null ? Future.succeededFuture() : current.reload())
+                  .onComplete(done -> change.reply(null));
+            });
           }
 
           @Override
@@ -77,6 +84,7 @@ public final class HooksVerticle extends VerticleBase {
             LOG.info("hooks: no longer delivering ({})", why);
             HookDelivery ended = delivery;
             delivery = null;
+            unregisterReloads();
             if (ended != null) {
               ended.stop(false);
             }
@@ -101,12 +109,20 @@ public final class HooksVerticle extends VerticleBase {
         });
   }
 
+  private void unregisterReloads() {
+    if (reloads != null) {
+      reloads.unregister();
+      reloads = null;
+    }
+  }
+
   @Override
   public Future<?> stop() {
     // The position is saved while the lock is still held and the backlogs still count: what was not delivered
     // comes again from whoever delivers next.
     HookDelivery ended = delivery;
     delivery = null;
+    unregisterReloads();
     Future<?> stopped = ended == null ? Future.succeededFuture() : ended.stop(true);
     return stopped
         .eventually(() -> {

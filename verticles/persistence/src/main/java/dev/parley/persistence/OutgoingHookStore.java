@@ -24,7 +24,7 @@ final class OutgoingHookStore {
       + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
   private static final String OF_ROOM = "SELECT " + COLUMNS + " FROM outgoing_hooks WHERE room_id = ?"
       + " AND deleted_at IS NULL ORDER BY created_at";
-  private static final String ACTIVE = "SELECT h.id, h.room_id, h.url, h.events, h.secret FROM outgoing_hooks h"
+  private static final String ACTIVE = "SELECT h.id, h.room_id, h.url, h.events, h.secret, h.created_at FROM outgoing_hooks h"
       + " JOIN rooms r ON r.id = h.room_id AND r.deleted_at IS NULL"
       + " WHERE h.deleted_at IS NULL AND h.disabled_at IS NULL";
   private static final String DISABLE = "UPDATE outgoing_hooks SET disabled_at = ?, disabled_reason = ? WHERE id = ?"
@@ -81,7 +81,8 @@ final class OutgoingHookStore {
       JsonArray hooks = new JsonArray();
       results.forEach(found -> found.forEach(row -> hooks.add(new JsonObject().put("id", row.getString("id"))
           .put("roomId", String.valueOf(row.getLong("room_id"))).put("url", row.getString("url"))
-          .put("events", events(row)).put("secret", row.getString("secret")))));
+          .put("events", events(row)).put("secret", row.getString("secret"))
+          .put("createdAt", row.getLong("created_at")))));
       return new JsonObject().put("hooks", hooks);
     });
   }

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A stream consumer's stored positions, one per shard, in {@code stream_cursors} (name = the consumer's) through
- * persistence. The very first start (no shard has a position) begins at the current end of every shard's stream;
+ * persistence. The very first start (no shard has a position) begins at the current end of every shard's stream
+ * (or, {@code firstStartAtEnd} false, at the start of what each outbox kept);
  * a shard added later begins at the start of what its outbox kept. New positions are stored at once, so events
  * sent while the consumer is down later are not skipped. Positions never move back.
  */
@@ -22,11 +23,17 @@ public final class StreamCursors {
 
   private final ServiceRequests requests;
   private final String name;
+  private final boolean firstStartAtEnd;
   private long[] saved;
 
   public StreamCursors(ServiceRequests requests, String name) {
+    this(requests, name, true);
+  }
+
+  public StreamCursors(ServiceRequests requests, String name, boolean firstStartAtEnd) {
     this.requests = requests;
     this.name = name;
+    this.firstStartAtEnd = firstStartAtEnd;
   }
 
   /** The positions to follow from; checks that persistence counts the same shards as the follower. */
@@ -48,7 +55,7 @@ public final class StreamCursors {
         if (cursor.getBoolean("saved", false)) {
           positions[shard] = cursor.getLong("position");
         } else {
-          positions[shard] = firstStart ? head.getLong("maxId", 0L) : head.getLong("prunedUpTo", 0L);
+          positions[shard] = firstStart && firstStartAtEnd ? head.getLong("maxId", 0L) : head.getLong("prunedUpTo", 0L);
           stored.add(events(StreamActions.CURSOR_SET, new JsonObject().put("shard", shard).put("name", name)
               .put("position", positions[shard])));
         }

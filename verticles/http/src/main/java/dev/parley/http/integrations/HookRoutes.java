@@ -6,7 +6,9 @@ import dev.parley.contract.IntegrationActions;
 import dev.parley.contract.ParleyException;
 import dev.parley.http.Requests;
 import dev.parley.http.auth.Principal;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,6 +33,8 @@ public final class HookRoutes {
   private static final int MAX_URL_CHARS = 2048;
   private static final int MAX_SECRET_CHARS = 255;
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** How long a create or delete waits for the deliverer's reload before it answers anyway. */
+  private static final long RELOAD_WAIT_MS = 2_000;
 
   private final Vertx vertx;
   private final ServiceRequests requests;
@@ -47,7 +51,7 @@ public final class HookRoutes {
     api.delete("/rooms/:roomId/hooks/:hookId").handler(ctx -> {
       String hookId = ctx.pathParam("hookId");
       Replies.noContent(ctx, requests.request(Addresses.PERSISTENCE_INTEGRATIONS, IntegrationActions.DELETE_HOOK,
-          inRoom(ctx).put("hookId", hookId)).onSuccess(deleted -> changed(hookId, ctx.pathParam("roomId"))));
+          inRoom(ctx).put("hookId", hookId)).compose(deleted -> changed(hookId, ctx.pathParam("roomId")).map(deleted)));
     });
   }
 
@@ -66,7 +70,7 @@ public final class HookRoutes {
     Replies.json(ctx, 201, requests.<JsonObject>request(Addresses.PERSISTENCE_INTEGRATIONS,
             IntegrationActions.CREATE_HOOK, inRoom(ctx).put("id", hookId).put("url", url).put("events", events)
                 .put("secret", secret))
-        .onSuccess(created -> changed(hookId, roomId)));
+        .compose(created -> changed(hookId, roomId).map(created)));
   }
 
   /** An absolute http(s) URL with a host and no user info. */
@@ -95,8 +99,16 @@ public final class HookRoutes {
     return new JsonArray(new LinkedHashSet<>(array.getList()).stream().toList());
   }
 
-  private void changed(String hookId, String roomId) {
-    vertx.eventBus().publish(Addresses.HOOKS_CHANGED, new JsonObject().put("hookId", hookId).put("roomId", roomId));
+  /**
+   * Announces the change, and completes once the delivering hooks instance has it in place (at most
+   * {@link #RELOAD_WAIT_MS}): events committed after the client's answer are then matched against it. With no
+   * deliverer running, the next one reads every hook when it starts.
+   */
+  private Future<Void> changed(String hookId, String roomId) {
+    JsonObject change = new JsonObject().put("hookId", hookId).put("roomId", roomId);
+    vertx.eventBus().publish(Addresses.HOOKS_CHANGED, change);
+    return vertx.eventBus().request(Addresses.HOOKS_RELOAD, change, new DeliveryOptions().setSendTimeout(RELOAD_WAIT_MS))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   private static JsonObject inRoom(RoutingContext ctx) {
