@@ -11,7 +11,6 @@ import dev.parley.contract.UserEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -45,8 +44,6 @@ final class HookDelivery {
   private final PendingEvents pending;
   private final HookRegistry registry;
   private long reloadTimer = -1;
-  /** Completed once this term follows the stream. */
-  private final Promise<Void> started = Promise.promise();
   private long saveTimer = -1;
   private boolean stopped;
   private volatile boolean following;
@@ -98,11 +95,11 @@ final class HookDelivery {
   }
 
   /**
-   * Completes when this deliverer follows the stream and the hooks as they are now in MySQL are in place (a first
-   * start begins at the stream's end: a hook created before that point would miss what came in between).
+   * Completes when the hooks as they are now in MySQL are in place; events applied after that are matched
+   * against them (before the first follow, the start's own reload reads them).
    */
   Future<Void> reload() {
-    return started.future().compose(following -> registry.reload());
+    return registry.reload();
   }
 
   int backlog() {
@@ -124,7 +121,6 @@ final class HookDelivery {
         .onSuccess(positions -> {
           if (!stopped) {
             following = true;
-            started.tryComplete();
             LOG.info("hooks: delivering, following the stream after {}", Arrays.toString(positions));
             follower.start(positions).onFailure(failure -> LOG.error("hooks: cannot follow the stream", failure));
           }
