@@ -53,6 +53,7 @@ public final class SocketVerticle extends VerticleBase {
   private Origins origins;
   private Presence presence;
   private HttpServer server;
+  private SockJsAffinity affinity;
   private MessageConsumer<JsonObject> healthCheck;
   /** The presence rule given by a test, or null: users' blocks ({@link BlockedPresence}). */
   private final PresenceVisibility visibility;
@@ -130,7 +131,10 @@ public final class SocketVerticle extends VerticleBase {
         .setSessionTimeout(config.sockJsSessionTimeoutMs())
         .setRegisterWriteHandler(false)
         .setLibraryURL(SOCKJS_CLIENT_PATH);
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, sockJs).socketHandler(bridge::accept));
+    Router sockJsRouter = SockJSHandler.create(vertx, sockJs).socketHandler(bridge::accept);
+    affinity = new SockJsAffinity(vertx, sockJsRouter);
+    router.route("/eventbus/*").handler(affinity::handle);
+    router.route("/eventbus/*").subRouter(sockJsRouter);
     return router;
   }
 
@@ -161,6 +165,9 @@ public final class SocketVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (affinity != null) {
+      affinity.release();
+    }
     return sessions.drainAndClose()
         .eventually(() -> server == null ? Future.succeededFuture() : server.close())
         .eventually(() -> Future.join(hub.stop(), guard.stop(), blocks == null ? Future.succeededFuture() : blocks.stop(),
