@@ -9,12 +9,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code /eventbus}: a SockJS socket (any transport) becomes a {@link BridgeSession} once its token (on the URL
  * or in the first frame's headers) is checked; frames that come meanwhile wait, a bounded few.
  */
 final class BridgeEndpoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BridgeEndpoint.class);
 
   private final Vertx vertx;
   private final SocketConfig config;
@@ -55,6 +59,8 @@ final class BridgeEndpoint {
         early.add(buffer);
       }
     });
+    // A connection that drops is an ordinary end (the close handler below), not an error to log as one.
+    socket.exceptionHandler(failure -> LOG.debug("bridge socket failed: {}", failure.toString()));
     socket.closeHandler(closed -> {
       release.run();
       gone[0] = true;
