@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,7 +33,8 @@ final class ChaosVerticle extends VerticleBase {
   public Future<?> start() {
     WebSocketClient sockets = vertx.createWebSocketClient(new WebSocketClientOptions()
         .setMaxConnections(Integer.MAX_VALUE).setConnectTimeout(5_000).setIdleTimeout(0));
-    users.forEach(user -> clients.add(new ReliableClient(user, vertx, sockets, options, timeline)));
+    HistoryReader history = new HistoryReader(WebClient.create(vertx), options.target(0));
+    users.forEach(user -> clients.add(new ReliableClient(user, vertx, sockets, history, options, timeline)));
     nextSendNanos = new long[clients.size()];
     vertx.setPeriodic(TICK_MS, id -> tick());
     return Future.succeededFuture();

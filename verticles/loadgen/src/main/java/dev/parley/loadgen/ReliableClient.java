@@ -33,6 +33,7 @@ final class ReliableClient {
   private final WebSocketClient client;
   private final Options options;
   private final Timeline timeline;
+  private final HistoryReader history;
   final Outbox outbox;
   /** The seqs of this user's room that reached this client, and the message id seen at each. */
   final BitSet seen = new BitSet();
@@ -49,11 +50,15 @@ final class ReliableClient {
   private long lastFrameNanos;
   private long lastPingNanos;
   private Promise<Void> resumed;
+  /** The position the last resume asked from. */
+  private long resumedFrom;
 
-  ReliableClient(Setup.User user, Vertx vertx, WebSocketClient client, Options options, Timeline timeline) {
+  ReliableClient(Setup.User user, Vertx vertx, WebSocketClient client, HistoryReader history, Options options,
+      Timeline timeline) {
     this.user = user;
     this.vertx = vertx;
     this.client = client;
+    this.history = history;
     this.options = options;
     this.timeline = timeline;
     this.outbox = new Outbox(user.username, user.room.id, options, timeline);
@@ -173,9 +178,22 @@ final class ReliableClient {
       case "ack" -> outbox.onAck(frame.getString("id"), frame.getLong("seq"), frame.getString("msgId"));
       case "error" -> outbox.onError(frame.getString("id"), frame.getString("code"));
       case "message" -> onMessage(frame.getLong("seq"), frame.getString("id"));
+      case "gap" -> {
+        timeline.gaps.increment();
+        reload(frame.getLong("after"), frame.getLong("next") - 1);
+      }
       case "resumed" -> {
-        if (resumed != null) {
-          resumed.tryComplete();
+        JsonObject room = frame.getJsonObject("rooms", new JsonObject()).getJsonObject(user.room.id);
+        Promise<Void> answered = resumed;
+        if (room != null && !room.getBoolean("recovered", true)) {
+          timeline.unrecovered.increment();
+          reload(resumedFrom, room.getLong("lastSeq", Long.MAX_VALUE)).onComplete(read -> {
+            if (answered != null) {
+              answered.tryComplete();
+            }
+          });
+        } else if (answered != null) {
+          answered.tryComplete();
         }
       }
       default -> {
@@ -193,6 +211,16 @@ final class ReliableClient {
     seenIds.put(seq, msgId);
   }
 
+  /** Reads seqs {@code after+1..upTo} through REST: what the server said this socket would not get. */
+  private io.vertx.core.Future<Void> reload(long after, long upTo) {
+    return history.read(user.room, user, after, upTo).onSuccess(messages -> messages.forEach(message -> {
+      long seq = message.getLong("seq");
+      seen.set(Math.toIntExact(seq));
+      seenIds.put(seq, message.getString("id"));
+      timeline.reloaded.increment();
+    })).<Void>mapEmpty().otherwiseEmpty();
+  }
+
   /** Highest n such that this client saw every seq 1..n. */
   long contiguousSeq() {
     return seen.nextClearBit(1) - 1L;
@@ -205,8 +233,9 @@ final class ReliableClient {
       resumed.fail("not connected");
       return resumed.future();
     }
+    resumedFrom = contiguousSeq();
     socket.writeTextMessage(new JsonObject().put("type", "resume")
-        .put("positions", new JsonObject().put(user.room.id, contiguousSeq())).encode());
+        .put("positions", new JsonObject().put(user.room.id, resumedFrom)).encode());
     return resumed.future();
   }
 

@@ -1,10 +1,8 @@
 package dev.parley.loadgen;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,14 +15,10 @@ import java.util.Map;
  */
 final class StoreVerifier {
 
-  private static final int PAGE = 200;
-
-  private final WebClient web;
-  private final Options options;
+  private final HistoryReader history;
 
   StoreVerifier(WebClient web, Options options) {
-    this.web = web;
-    this.options = options;
+    this.history = new HistoryReader(web, options.target(0));
   }
 
   /** Verifies every room of the run; the counts of each check, and {@code passed}. */
@@ -32,7 +26,7 @@ final class StoreVerifier {
     JsonObject counts = new JsonObject();
     Future<Void> chain = Future.succeededFuture();
     for (Map.Entry<Setup.Room, List<ReliableClient>> room : rooms.entrySet()) {
-      chain = chain.compose(v -> history(room.getKey(), room.getValue().get(0).user, 0, new ArrayList<>()))
+      chain = chain.compose(v -> history.read(room.getKey(), room.getValue().get(0).user, 0, Long.MAX_VALUE))
           .map(stored -> {
             check(stored, room.getValue(), counts);
             return null;
@@ -46,25 +40,6 @@ final class StoreVerifier {
           && counts.getLong("repeatsOnOneConnection", 0L) == 0 && counts.getLong("unackedAtEnd", 0L) == 0;
       return counts.put("rooms", rooms.size()).put("passed", passed);
     });
-  }
-
-  private Future<List<JsonObject>> history(Setup.Room room, Setup.User reader, long after, List<JsonObject> into) {
-    Options.Target target = options.target(0);
-    return web.get(target.httpPort(), target.host(),
-            "/api/v1/rooms/" + room.id + "/messages?after=" + after + "&limit=" + PAGE)
-        .putHeader("Authorization", "Bearer " + reader.token).send().compose(response -> {
-          if (response.statusCode() != 200) {
-            return Future.failedFuture("history of room " + room.id + ": HTTP " + response.statusCode() + " "
-                + response.bodyAsString());
-          }
-          JsonArray page = response.bodyAsJsonObject().getJsonArray("messages");
-          page.forEach(message -> into.add((JsonObject) message));
-          if (page.isEmpty()) {
-            return Future.succeededFuture(into);
-          }
-          long last = page.getJsonObject(page.size() - 1).getLong("seq");
-          return history(room, reader, last, into);
-        });
   }
 
   private static void check(List<JsonObject> stored, List<ReliableClient> clients, JsonObject counts) {

@@ -28,6 +28,10 @@ final class Timeline {
   final LongAdder connectFailures = new LongAdder();
   final LongAdder heartbeatTimeouts = new LongAdder();
   final LongAdder acksOver1s = new LongAdder();
+  /** {@code gap} frames, {@code resumed} rooms with {@code recovered: false}, messages then read through REST. */
+  final LongAdder gaps = new LongAdder();
+  final LongAdder unrecovered = new LongAdder();
+  final LongAdder reloaded = new LongAdder();
   private final AtomicLong ackMaxMicros = new AtomicLong();
   private final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();
   private final Path file;
@@ -69,6 +73,8 @@ final class Timeline {
         .put("connectFailures", take(connectFailures, "connectFailures"))
         .put("heartbeatTimeouts", take(heartbeatTimeouts, "heartbeatTimeouts"))
         .put("acksOver1s", take(acksOver1s, "acksOver1s"))
+        .put("gaps", take(gaps, "gaps")).put("unrecovered", take(unrecovered, "unrecovered"))
+        .put("reloaded", take(reloaded, "reloaded"))
         .put("ackMaxMs", ackMaxMicros.getAndSet(0) / 1000).put("open", open).put("pending", pending)
         .put("oldestPendingMs", oldest / 1_000_000);
     JsonObject codes = new JsonObject();

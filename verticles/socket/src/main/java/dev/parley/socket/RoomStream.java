@@ -53,8 +53,11 @@ final class RoomStream {
 
   /** History pages are at most this long (persistence's limit). */
   static final int PAGE = 200;
-  /** History reads of one fill: the first and this many retries, waiting 100 ms, 400 ms, 1.6 s between. */
-  static final int RETRIES = 3;
+  /**
+   * History reads of one fill: the first and this many retries, waiting 100 ms, 400 ms, 1.6 s, 6.4 s between
+   * (8.5 s in all: longer than a core node's failover, which took up to 2.8 s in the fault battery).
+   */
+  static final int RETRIES = 4;
 
   private final String roomId;
   private final Sink sink;

@@ -267,6 +267,23 @@ class RoomStreamTest {
   }
 
   @Test
+  void aHoleIsStillFilledAfterAHistoryOutageLongerThanTwoSeconds() {
+    RoomStream stream = stream(false);
+    stream.started(0);
+    publish(stream, 1);
+    history.commit(2);
+    // Reads at 0, 0.1, 0.5 and 2.1 s fail (the node that served them died); the one at 8.5 s answers.
+    history.failNext = 4;
+    publish(stream, 3);
+    timers.advance(2_100);
+    assertThat(seqs()).containsExactly(1L);
+    assertThat(gaps()).isEmpty();
+    timers.advance(6_400);
+    assertThat(seqs()).containsExactly(1L, 2L, 3L);
+    assertThat(gaps()).isEmpty();
+  }
+
+  @Test
   void aHoleThatCannotBeFilledIsReportedWithAGapFrame() {
     RoomStream stream = stream(false);
     stream.started(0);
